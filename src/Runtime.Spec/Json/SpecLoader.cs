@@ -1,0 +1,81 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Runsharp.Spec;
+
+/// <summary>Reads config.json, process.json and resource files into the model, with path-named errors.</summary>
+public static class SpecLoader
+{
+    public const string ConfigFileName = "config.json";
+
+    /// <summary>Reads and parses <c>&lt;bundleDir&gt;/config.json</c>. Does not validate.</summary>
+    public static Spec LoadConfig(string bundleDir) =>
+        ParseConfig(ReadFile(Path.Combine(bundleDir, ConfigFileName), ConfigFileName), ConfigFileName);
+
+    public static Spec ParseConfig(ReadOnlySpan<byte> utf8Json, string source = ConfigFileName) =>
+        Parse(utf8Json, SpecJsonContext.Default.Spec, source);
+
+    public static Spec ParseConfig(string json, string source = ConfigFileName) =>
+        ParseConfig(Encoding.UTF8.GetBytes(json), source);
+
+    /// <summary>Reads the file <c>exec --process</c> names; errors are labelled with the path as given.</summary>
+    public static Process LoadProcess(string path) => ParseProcess(ReadFile(path, path), path);
+
+    public static Process ParseProcess(ReadOnlySpan<byte> utf8Json, string source = "process.json") =>
+        Parse(utf8Json, SpecJsonContext.Default.Process, source);
+
+    public static Process ParseProcess(string json, string source = "process.json") =>
+        ParseProcess(Encoding.UTF8.GetBytes(json), source);
+
+    /// <summary>Parses the resources JSON that <c>update -r</c> takes.</summary>
+    public static LinuxResources ParseResources(ReadOnlySpan<byte> utf8Json, string source = "resources") =>
+        Parse(utf8Json, SpecJsonContext.Default.LinuxResources, source);
+
+    /// <summary>
+    /// Parses any type of <see cref="SpecJsonContext"/>. A JSON <c>null</c> document is an error, as is
+    /// anything that is not the type's shape; <paramref name="source"/> labels whole-document errors.
+    /// </summary>
+    public static T Parse<T>(ReadOnlySpan<byte> utf8Json, JsonTypeInfo<T> typeInfo, string source)
+    {
+        // A UTF-8 BOM is harmless; editors on some systems add it.
+        if (utf8Json.StartsWith("\xEF\xBB\xBF"u8)) utf8Json = utf8Json[3..];
+        JsonErrorDescriber.CheckSyntax(utf8Json, source);
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize(utf8Json, typeInfo);
+        }
+        catch (JsonException ex)
+        {
+            throw JsonErrorDescriber.Describe(ex, utf8Json, typeInfo, source);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or FormatException)
+        {
+            throw new SpecException($"{source}: unable to decode", null, ex);
+        }
+        return value ?? throw new SpecException($"{source}: expected an object, got null");
+    }
+
+    /// <summary>Reads a whole file, mapping failures to strerror-style wording.</summary>
+    internal static byte[] ReadFile(string path, string label)
+    {
+        try
+        {
+            if (Directory.Exists(path)) throw new SpecException($"{label}: is a directory");
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new SpecException($"{label}: no such file or directory", null, ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new SpecException($"{label}: permission denied", null, ex);
+        }
+        catch (IOException ex)
+        {
+            throw new SpecException($"{label}: unable to read: {ex.Message}", null, ex);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json.Serialization;
+
+namespace Runsharp.Spec;
+
+/// <summary>The root of an OCI runtime-spec config.json (mirrors specs-go <c>Spec</c>).</summary>
+/// <remarks>
+/// Sections for other platforms (windows, solaris, vm, zos, freebsd) are not modelled: unknown
+/// members are ignored on read, so configs that carry them still load.
+/// </remarks>
+public sealed class Spec
+{
+    [JsonPropertyName("ociVersion")]
+    public string OciVersion { get; set; } = "";
+
+    [JsonPropertyName("process")]
+    public Process? Process { get; set; }
+
+    [JsonPropertyName("root")]
+    public Root? Root { get; set; }
+
+    [JsonPropertyName("hostname")]
+    public string? Hostname { get; set; }
+
+    [JsonPropertyName("domainname")]
+    public string? Domainname { get; set; }
+
+    [JsonPropertyName("mounts")]
+    public List<Mount>? Mounts { get; set; }
+
+    [JsonPropertyName("hooks")]
+    public Hooks? Hooks { get; set; }
+
+    [JsonPropertyName("annotations")]
+    public Dictionary<string, string>? Annotations { get; set; }
+
+    [JsonPropertyName("linux")]
+    public Linux? Linux { get; set; }
+}
+
+/// <summary>The container's root filesystem.</summary>
+public sealed class Root
+{
+    /// <summary>Absolute, or relative to the bundle directory.</summary>
+    [JsonPropertyName("path")]
+    public string Path { get; set; } = "";
+
+    [JsonPropertyName("readonly")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Readonly { get; set; }
+}
