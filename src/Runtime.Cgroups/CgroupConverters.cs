@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace Runsharp.Cgroups;
+
+/// <summary>Pure conversions from OCI values to cgroup file contents.</summary>
+public static class CgroupConverters
+{
+    /// <summary>cpu.shares (2..262144) to cpu.weight (1..10000), linear as runc does; 0 means unset.</summary>
+    public static ulong SharesToWeight(ulong shares)
+    {
+        if (shares == 0)
+            return 0;
+        if (shares < 2)
+            shares = 2;
+        if (shares > 262144)
+            shares = 262144;
+        return 1 + ((shares - 2) * 9999) / 262142;
+    }
+
+    /// <summary>v2 memory files: -1 (or any negative) is "max".</summary>
+    public static string V2Limit(long value) =>
+        value < 0 ? "max" : value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>pids.max on v1 and v2: zero or negative means no limit.</summary>
+    public static string PidsMax(long limit) =>
+        limit <= 0 ? "max" : limit.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The OCI swap value is memory+swap; memory.swap.max on v2 is swap alone.
+    /// Returns null when nothing should be written, -1 for "max".</summary>
+    public static long? SwapToV2(long? swap, long? memory)
+    {
+        // Unlimited memory with no explicit swap: swap is unlimited too.
+        if (memory == -1 && (swap is null or 0))
+            return -1;
+        if (swap is null or 0)
+            return null;
+        if (swap == -1)
+            return -1;
+        if (memory is null or 0 or -1)
+            throw new CgroupException("unable to set swap limit without memory limit");
+        if (swap < memory)
+            throw new CgroupException($"invalid memory swap limit {swap}: it must be >= the memory limit {memory}");
+        return swap - memory;
+    }
+
+    /// <summary>cpu.max is "$QUOTA $PERIOD"; a missing or non-positive quota is "max". Null when neither is given.
+    /// Without a period the kernel keeps the current one.</summary>
+    public static string? CpuMax(long? quota, ulong? period)
+    {
+        bool hasQuota = quota is not null and not 0;
+        bool hasPeriod = period is not null and not 0;
+        if (!hasQuota && !hasPeriod)
+            return null;
+        var q = hasQuota && quota > 0 ? quota!.Value.ToString(CultureInfo.InvariantCulture) : "max";
+        return hasPeriod ? q + " " + period!.Value.ToString(CultureInfo.InvariantCulture) : q;
+    }
+
+    internal static string Str(long v) => v.ToString(CultureInfo.InvariantCulture);
+    internal static string Str(ulong v) => v.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using Runsharp.Spec;
+
+namespace Runsharp.Cgroups;
+
+/// <summary>What v1 and v2 share: directories, creation bookkeeping, procs and removal.</summary>
+internal abstract class CgroupManagerBase : ICgroupManager
+{
+    // Per directory, how many trailing components we made; Destroy must not remove anyone else's cgroup.
+    readonly Dictionary<string, int> _created = new(StringComparer.Ordinal);
+    readonly int _recordedDepth;
+
+    protected CgroupManagerBase(CgroupPaths paths, int createdDepth)
+    {
+        Paths = paths;
+        _recordedDepth = createdDepth;
+    }
+
+    public string Path => Paths.Path;
+    public CgroupPaths Paths { get; }
+    public abstract string? V2Path { get; }
+    public int CreatedDepth => _created.Count == 0 ? _recordedDepth : _created.Values.Max();
+
+    /// <summary>The directory that answers GetPids/Exists.</summary>
+    protected abstract string PrimaryDir { get; }
+
+    public void Create()
+    {
+        foreach (var dir in Paths.AllDirs)
+        {
+            int made = CgroupFiles.MakeDirs(dir);
+            _created[dir] = Math.Max(made, _created.GetValueOrDefault(dir));
+        }
+        Prepare();
+    }
+
+    /// <summary>Makes freshly created directories ready to accept tasks.</summary>
+    protected abstract void Prepare();
+
+    public abstract void Set(LinuxResources resources);
+
+    public void AddProcess(int pid)
+    {
+        if (pid <= 0)
+            throw new CgroupException($"invalid pid {pid} for cgroup.procs");
+        var value = pid.ToString(CultureInfo.InvariantCulture);
+        foreach (var dir in Paths.AllDirs)
+            CgroupFiles.Write(dir, "cgroup.procs", value);
+    }
+
+    public IReadOnlyList<int> GetPids() => CgroupFiles.ReadPids(PrimaryDir);
+
+    public bool Exists() => Directory.Exists(PrimaryDir);
+
+    public void Destroy()
+    {
+        CgroupException? first = null;
+        foreach (var dir in Paths.AllDirs)
+        {
+            int depth = _created.TryGetValue(dir, out var d) ? d : _recordedDepth;
+            if (depth <= 0)
+                continue;
+            try
+            {
+                CgroupFiles.RemoveTree(dir);
+                RemoveCreatedParents(dir, depth - 1);
+                _created.Remove(dir);
+            }
+            catch (CgroupException e)
+            {
+                // Keep going so one busy hierarchy does not leak the others.
+                first ??= e;
+            }
+        }
+        if (first is not null)
+            throw first;
+    }
+
+    /// <summary>Intermediate directories we made; a sibling container may have started using them, so
+    /// stop quietly at the first one that is not empty.</summary>
+    static void RemoveCreatedParents(string leaf, int count)
+    {
+        var dir = leaf;
+        for (int i = 0; i < count; i++)
+        {
+            dir = System.IO.Path.GetDirectoryName(dir)!;
+            try
+            {
+                Directory.Delete(dir, recursive: false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+        }
+    }
+
+    protected static void RequireMounted(string? dir, string controller)
+    {
+        if (dir is null)
+            throw new CgroupException($"cgroup controller '{controller}' is not mounted");
+    }
+}

@@ -1,0 +1,19 @@
+namespace Runsharp.Cgroups;
+
+/// <summary>Picks the manager for the host: v1 (with the cgroup2 extra on Hybrid hosts) or v2.</summary>
+public static class CgroupManagerFactory
+{
+    public static ICgroupManager Create(CgroupHost host, string? cgroupsPath, string containerId, CgroupManagerOptions? options = null)
+    {
+        options ??= new CgroupManagerOptions();
+        var own = options.Own ?? (NeedsOwnCgroup(cgroupsPath, options.DefaultParent) ? OwnCgroup.Read() : new OwnCgroup(new Dictionary<string, string>(), "/"));
+        var paths = CgroupPathResolver.Resolve(host, own, cgroupsPath, containerId, options.DefaultParent);
+        return host.Mode == CgroupMode.Unified
+            ? new V2.V2Manager(paths, options.CreatedDepth)
+            : new V1.V1Manager(paths, options.CreatedDepth);
+    }
+
+    /// <summary>Only relative paths depend on our own cgroup; skip the read otherwise.</summary>
+    static bool NeedsOwnCgroup(string? cgroupsPath, string defaultParent) =>
+        string.IsNullOrEmpty(cgroupsPath) ? !defaultParent.StartsWith('/') : !cgroupsPath.StartsWith('/');
+}

@@ -1,0 +1,119 @@
+namespace Runsharp.Cgroups;
+
+/// <summary>The host's cgroup layout, read from /proc/self/mountinfo.</summary>
+public sealed class CgroupHost
+{
+    /// <summary>The v1 controllers the kernel can mount; anything else in super options is a mount flag.</summary>
+    static readonly HashSet<string> KnownV1Controllers =
+    [
+        "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "net_cls", "net_prio",
+        "blkio", "perf_event", "hugetlb", "pids", "rdma", "misc",
+    ];
+
+    public CgroupMode Mode { get; }
+
+    /// <summary>v1 hierarchies, first mount of each wins (later ones are usually bind mounts).</summary>
+    public IReadOnlyList<CgroupMount> V1Mounts { get; }
+
+    /// <summary>The cgroup2 mount: the whole tree on Unified hosts, the controller-less extra on Hybrid ones.</summary>
+    public CgroupMount? Unified { get; }
+
+    CgroupHost(CgroupMode mode, IReadOnlyList<CgroupMount> v1, CgroupMount? unified)
+    {
+        Mode = mode;
+        V1Mounts = v1;
+        Unified = unified;
+    }
+
+    /// <summary>The v1 mount carrying a controller (or "name=systemd"), if mounted.</summary>
+    public CgroupMount? V1Mount(string controller) => V1Mounts.FirstOrDefault(m => m.Has(controller));
+
+    /// <summary>Reads this process's mountinfo.</summary>
+    public static CgroupHost Detect()
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText("/proc/self/mountinfo");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CgroupErrors.Io("read", "/proc/self/mountinfo", e);
+        }
+        return Parse(text);
+    }
+
+    /// <summary>Pure: builds the layout from mountinfo text.</summary>
+    public static CgroupHost Parse(string mountinfo)
+    {
+        var v1 = new List<CgroupMount>();
+        var cgroup2 = new List<CgroupMount>();
+        foreach (var raw in mountinfo.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0)
+                continue;
+            // id parent major:minor root mountpoint options [optional...] - fstype source superoptions
+            var fields = line.Split(' ');
+            int dash = Array.IndexOf(fields, "-", 6);
+            if (fields.Length < 7 || dash < 0 || dash + 3 > fields.Length)
+                continue;
+            var fsType = fields[dash + 1];
+            var root = Unescape(fields[3]);
+            var mountPoint = Unescape(fields[4]);
+            if (fsType == "cgroup2")
+            {
+                cgroup2.Add(new CgroupMount(mountPoint, root, []));
+            }
+            else if (fsType == "cgroup")
+            {
+                var superOptions = dash + 3 < fields.Length ? fields[dash + 3] : "";
+                var controllers = superOptions.Split(',')
+                    .Where(o => KnownV1Controllers.Contains(o) || o.StartsWith("name=", StringComparison.Ordinal))
+                    .ToArray();
+                if (controllers.Length == 0)
+                    continue;
+                // Keep the first mount of each hierarchy; later ones are bind mounts of it.
+                if (v1.Any(m => m.Controllers.Intersect(controllers).Any()))
+                    continue;
+                v1.Add(new CgroupMount(mountPoint, root, controllers));
+            }
+        }
+
+        // A name=systemd-only v1 mount next to cgroup2 still means the controllers live in v2.
+        bool v1Controllers = v1.Any(m => m.Controllers.Any(c => !c.StartsWith("name=", StringComparison.Ordinal)));
+        var unified = cgroup2.FirstOrDefault(m => m.MountPoint == "/sys/fs/cgroup")
+            ?? cgroup2.FirstOrDefault(m => m.MountPoint == "/sys/fs/cgroup/unified")
+            ?? cgroup2.FirstOrDefault();
+
+        if (v1Controllers)
+            return new CgroupHost(unified is null ? CgroupMode.Legacy : CgroupMode.Hybrid, v1, unified);
+        if (unified is not null)
+            return new CgroupHost(CgroupMode.Unified, [], unified);
+        throw new CgroupException("no cgroup mount found in /proc/self/mountinfo");
+    }
+
+    /// <summary>mountinfo escapes space, tab, newline and backslash as \ooo octal.</summary>
+    internal static string Unescape(string s)
+    {
+        if (!s.Contains('\\'))
+            return s;
+        var sb = new System.Text.StringBuilder(s.Length);
+        for (int i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '\\' && IsOctal(s, i + 1))
+            {
+                sb.Append((char)Convert.ToInt32(s.Substring(i + 1, 3), 8));
+                i += 3;
+            }
+            else
+            {
+                sb.Append(s[i]);
+            }
+        }
+        return sb.ToString();
+    }
+
+    static bool IsOctal(string s, int at) =>
+        at + 3 <= s.Length && s[at] is >= '0' and <= '7' && s[at + 1] is >= '0' and <= '7' && s[at + 2] is >= '0' and <= '7';
+}

@@ -1,0 +1,40 @@
+using Runsharp.Spec;
+
+namespace Runsharp.Cgroups;
+
+/// <summary>One container's cgroup in every hierarchy the host has. Synchronous and single-threaded by design.</summary>
+public interface ICgroupManager
+{
+    /// <summary>The cleaned cgroup path ("/foo/bar", or "foo/bar" relative to the runtime's own cgroup).</summary>
+    string Path { get; }
+
+    /// <summary>The resolved directories (v1 per controller, plus the cgroup2 one); worth saving in state.json.</summary>
+    CgroupPaths Paths { get; }
+
+    /// <summary>The cgroup2 directory, for clone3(CLONE_INTO_CGROUP). On Hybrid hosts this only covers the
+    /// controller-less cgroup2 hierarchy: AddProcess is still needed for the v1 ones.</summary>
+    string? V2Path { get; }
+
+    /// <summary>How many trailing path components Create() made (0 when the cgroup already existed).
+    /// Persist it and pass it back through <see cref="CgroupManagerOptions.CreatedDepth"/> in later
+    /// processes so Destroy removes only what this container created.</summary>
+    int CreatedDepth { get; }
+
+    /// <summary>mkdir -p in every hierarchy and prepare it for tasks (v1 cpuset copy, v2 subtree_control).</summary>
+    void Create();
+
+    /// <summary>Writes the limits this layer supports; null members are left alone.</summary>
+    void Set(LinuxResources resources);
+
+    /// <summary>Writes pid into cgroup.procs in every hierarchy.</summary>
+    void AddProcess(int pid);
+
+    /// <summary>Processes directly in the container's cgroup.</summary>
+    IReadOnlyList<int> GetPids();
+
+    bool Exists();
+
+    /// <summary>Removes the cgroup (and child cgroups) in every hierarchy, but only the directories this
+    /// container created. Processes must be gone; EBUSY while they exit is retried briefly.</summary>
+    void Destroy();
+}

@@ -1,0 +1,130 @@
+using System.Text;
+
+namespace Runsharp.Cgroups;
+
+/// <summary>Plain synchronous file IO on cgroupfs. No async, threads or timers: the runtime forks.</summary>
+internal static class CgroupFiles
+{
+    /// <summary>One write(2) of the whole value, opened O_WRONLY|O_TRUNC without O_CREAT: control files must
+    /// already exist, a missing one means the controller is absent.</summary>
+    internal static void Write(string dir, string file, string value)
+    {
+        var path = Path.Combine(dir, file);
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite);
+            RandomAccess.Write(handle, Encoding.ASCII.GetBytes(value), 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CgroupException(
+                $"unable to write '{file}' = {value} in {dir}: {CgroupErrors.Text(e)}", CgroupErrors.ErrnoOf(e), e);
+        }
+    }
+
+    internal static string Read(string dir, string file)
+    {
+        var path = Path.Combine(dir, file);
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CgroupException($"unable to read '{file}' in {dir}: {CgroupErrors.Text(e)}", CgroupErrors.ErrnoOf(e), e);
+        }
+    }
+
+    internal static bool Exists(string dir, string file) => File.Exists(Path.Combine(dir, file));
+
+    internal static ulong ReadUInt64(string dir, string file)
+    {
+        var text = Read(dir, file);
+        if (text == "max")
+            return ulong.MaxValue;
+        if (!ulong.TryParse(text, out var v))
+            throw new CgroupException($"unable to parse '{file}' in {dir}: '{text}' is not a number");
+        return v;
+    }
+
+    /// <summary>mkdir -p that returns how many trailing components it made, so Destroy removes only those.</summary>
+    internal static int MakeDirs(string dir)
+    {
+        var missing = new Stack<string>();
+        for (var d = dir; !Directory.Exists(d); d = Path.GetDirectoryName(d)!)
+            missing.Push(d);
+        int made = 0;
+        while (missing.Count > 0)
+        {
+            var d = missing.Pop();
+            try
+            {
+                Directory.CreateDirectory(d);
+                made++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CgroupException($"unable to create cgroup {d}: {CgroupErrors.Text(e)}", CgroupErrors.ErrnoOf(e), e);
+            }
+        }
+        return made;
+    }
+
+    /// <summary>Removes a cgroup and any child cgroups below it (deepest first). The kernel refuses rmdir with
+    /// EBUSY while exiting processes are still accounted, so retry briefly.</summary>
+    internal static void RemoveTree(string dir)
+    {
+        if (!Directory.Exists(dir))
+            return;
+        string[] children;
+        try
+        {
+            children = Directory.GetDirectories(dir);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return;
+        }
+        foreach (var child in children)
+            RemoveTree(child);
+        RemoveDir(dir);
+    }
+
+    internal static void RemoveDir(string dir)
+    {
+        const int attempts = 10;
+        int delayMs = 10;
+        for (int i = 1; ; i++)
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: false);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                int errno = CgroupErrors.ErrnoOf(e);
+                if (errno == CgroupErrors.ENOENT)
+                    return;
+                if (errno != CgroupErrors.EBUSY || i == attempts)
+                    throw new CgroupException($"unable to remove cgroup {dir}: {CgroupErrors.Text(e)}", errno, e);
+                Thread.Sleep(delayMs); // a plain sleep on this thread; total wait stays under ~2.5 s
+                delayMs = Math.Min(delayMs * 2, 500);
+            }
+        }
+    }
+
+    /// <summary>Process ids in cgroup.procs.</summary>
+    internal static IReadOnlyList<int> ReadPids(string dir)
+    {
+        var pids = new List<int>();
+        foreach (var line in Read(dir, "cgroup.procs").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            if (int.TryParse(line, out var pid))
+                pids.Add(pid);
+        return pids;
+    }
+}

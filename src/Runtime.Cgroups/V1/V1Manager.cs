@@ -1,0 +1,44 @@
+using Runsharp.Spec;
+
+namespace Runsharp.Cgroups.V1;
+
+/// <summary>cgroup v1 (Legacy and Hybrid hosts). On Hybrid hosts the same path is also created in the
+/// controller-less cgroup2 hierarchy and processes join it too, as runc does.</summary>
+internal sealed class V1Manager : CgroupManagerBase
+{
+    // cpuset before the others: tasks cannot join until it has cpus and mems.
+    static readonly ISubsystem[] Subsystems =
+        [new CpusetSubsystem(), new MemorySubsystem(), new CpuSubsystem(), new PidsSubsystem()];
+
+    public V1Manager(CgroupPaths paths, int createdDepth) : base(paths, createdDepth)
+    {
+    }
+
+    public override string? V2Path => Paths.Unified;
+
+    protected override string PrimaryDir =>
+        Dir("pids") ?? Dir("memory") ?? Paths.V1.Values.FirstOrDefault() ?? Paths.Unified
+        ?? throw new CgroupException("no cgroup hierarchy is mounted");
+
+    string? Dir(string controller) => Paths.V1.GetValueOrDefault(controller);
+
+    protected override void Prepare()
+    {
+        if (Dir("cpuset") is { } cpuset)
+            CpusetSubsystem.InheritFromParents(cpuset);
+    }
+
+    public override void Set(LinuxResources resources)
+    {
+        if (resources.Unified is { Count: > 0 })
+            throw new CgroupException("invalid configuration: cannot use unified on cgroup v1");
+        foreach (var sub in Subsystems)
+        {
+            if (!sub.Wants(resources))
+                continue;
+            var dir = Dir(sub.Name);
+            RequireMounted(dir, sub.Name);
+            sub.Set(dir!, resources);
+        }
+    }
+}
