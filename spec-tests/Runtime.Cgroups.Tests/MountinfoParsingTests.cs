@@ -1,0 +1,81 @@
+namespace Runsharp.Cgroups.Tests;
+
+public class MountinfoParsingTests
+{
+    [Fact]
+    public void Hybrid_host_has_v1_controllers_and_unified_mount()
+    {
+        var host = CgroupHost.Parse(MountinfoSamples.Hybrid);
+        Assert.Equal(CgroupMode.Hybrid, host.Mode);
+        Assert.Equal("/sys/fs/cgroup/unified", host.Unified!.MountPoint);
+        Assert.Equal("/sys/fs/cgroup/memory", host.V1Mount("memory")!.MountPoint);
+        Assert.Equal("/sys/fs/cgroup/cpuacct", host.V1Mount("cpuacct")!.MountPoint);
+        Assert.Equal("/sys/fs/cgroup/systemd", host.V1Mount("name=systemd")!.MountPoint);
+        Assert.Equal(9, host.V1Mounts.Count);
+        Assert.Null(host.V1Mount("hugetlb"));
+    }
+
+    [Fact]
+    public void Legacy_host_keeps_comounted_controllers_together()
+    {
+        var host = CgroupHost.Parse(MountinfoSamples.Legacy);
+        Assert.Equal(CgroupMode.Legacy, host.Mode);
+        Assert.Null(host.Unified);
+        var cpu = host.V1Mount("cpu")!;
+        Assert.Same(cpu, host.V1Mount("cpuacct"));
+        Assert.Equal("/sys/fs/cgroup/cpu,cpuacct", cpu.MountPoint);
+        Assert.Equal(["cpu", "cpuacct"], cpu.Controllers);
+        Assert.Equal(["net_cls", "net_prio"], host.V1Mount("net_prio")!.Controllers);
+        // Mount flags such as xattr and clone_children are not controllers.
+        Assert.Equal(["name=systemd"], host.V1Mount("name=systemd")!.Controllers);
+        Assert.Equal(["cpuset"], host.V1Mount("cpuset")!.Controllers);
+    }
+
+    [Fact]
+    public void Unified_host_has_only_the_cgroup2_mount()
+    {
+        var host = CgroupHost.Parse(MountinfoSamples.Unified);
+        Assert.Equal(CgroupMode.Unified, host.Mode);
+        Assert.Empty(host.V1Mounts);
+        Assert.Equal("/sys/fs/cgroup", host.Unified!.MountPoint);
+    }
+
+    [Fact]
+    public void A_named_v1_hierarchy_alone_does_not_make_a_v1_host()
+    {
+        var host = CgroupHost.Parse(MountinfoSamples.UnifiedWithNamedV1);
+        Assert.Equal(CgroupMode.Unified, host.Mode);
+    }
+
+    [Fact]
+    public void Nested_mounts_keep_their_root_and_the_first_mount_wins()
+    {
+        var host = CgroupHost.Parse(MountinfoSamples.NestedLegacy);
+        Assert.Equal(CgroupMode.Legacy, host.Mode);
+        Assert.Equal("/docker/abc", host.V1Mount("memory")!.Root);
+        Assert.Equal("/sys/fs/cgroup/pids", host.V1Mount("pids")!.MountPoint);
+        Assert.Equal(2, host.V1Mounts.Count);
+    }
+
+    [Fact]
+    public void No_cgroup_mounts_is_an_error()
+    {
+        var e = Assert.Throws<CgroupException>(() => CgroupHost.Parse("22 1 8:1 / / rw - ext4 /dev/vda rw\n"));
+        Assert.Equal("no cgroup mount found in /proc/self/mountinfo", e.Message);
+    }
+
+    [Theory]
+    [InlineData(@"/run/extra\040pids", "/run/extra pids")]
+    [InlineData(@"/a\134b", @"/a\b")]
+    [InlineData(@"/plain", "/plain")]
+    [InlineData(@"/bad\9x", @"/bad\9x")]
+    public void Octal_escapes_are_decoded(string raw, string expected) =>
+        Assert.Equal(expected, CgroupHost.Unescape(raw));
+
+    [Fact]
+    public void This_machine_parses()
+    {
+        var host = CgroupHost.Detect();
+        Assert.NotEmpty(host.V1Mounts.Concat(host.Unified is null ? [] : [host.Unified]));
+    }
+}
