@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Runsharp.Spec;
 
-/// <summary>The <c>linux</c> section of config.json.</summary>
+/// <summary>The <c>linux</c> section of config.json. Members are in specs-go order so output matches runc byte for byte.</summary>
 public sealed class Linux
 {
     [JsonPropertyName("uidMappings")]
@@ -10,10 +10,6 @@ public sealed class Linux
 
     [JsonPropertyName("gidMappings")]
     public List<LinuxIdMapping>? GidMappings { get; set; }
-
-    /// <summary>Keyed by clock name ("monotonic", "boottime"); needs a time namespace.</summary>
-    [JsonPropertyName("timeOffsets")]
-    public Dictionary<string, LinuxTimeOffset>? TimeOffsets { get; set; }
 
     [JsonPropertyName("sysctl")]
     public Dictionary<string, string>? Sysctl { get; set; }
@@ -29,6 +25,10 @@ public sealed class Linux
 
     [JsonPropertyName("devices")]
     public List<LinuxDevice>? Devices { get; set; }
+
+    /// <summary>Host interface name to the device to create inside the container's network namespace.</summary>
+    [JsonPropertyName("netDevices")]
+    public Dictionary<string, LinuxNetDevice>? NetDevices { get; set; }
 
     [JsonPropertyName("seccomp")]
     public LinuxSeccomp? Seccomp { get; set; }
@@ -49,15 +49,15 @@ public sealed class Linux
     [JsonPropertyName("intelRdt")]
     public LinuxIntelRdt? IntelRdt { get; set; }
 
+    [JsonPropertyName("memoryPolicy")]
+    public LinuxMemoryPolicy? MemoryPolicy { get; set; }
+
     [JsonPropertyName("personality")]
     public LinuxPersonality? Personality { get; set; }
 
-    /// <summary>Host interface name to the device to create inside the container's network namespace.</summary>
-    [JsonPropertyName("netDevices")]
-    public Dictionary<string, LinuxNetDevice>? NetDevices { get; set; }
-
-    [JsonPropertyName("memoryPolicy")]
-    public LinuxMemoryPolicy? MemoryPolicy { get; set; }
+    /// <summary>Keyed by clock name ("monotonic", "boottime"); needs a time namespace.</summary>
+    [JsonPropertyName("timeOffsets")]
+    public Dictionary<string, LinuxTimeOffset>? TimeOffsets { get; set; }
 }
 
 /// <summary>A contiguous range of ids mapped from the container to the host.</summary>

@@ -157,10 +157,13 @@ public sealed class LinuxBlockIO
 /// <summary>A block device by number; Go embeds this in the two device types below.</summary>
 public abstract class LinuxBlockIODevice
 {
+    // Go writes embedded fields first; the explicit order keeps that for our derived classes.
     [JsonPropertyName("major")]
+    [JsonPropertyOrder(-2)]
     public long Major { get; set; }
 
     [JsonPropertyName("minor")]
+    [JsonPropertyOrder(-1)]
     public long Minor { get; set; }
 }
 
