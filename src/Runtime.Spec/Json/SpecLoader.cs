@@ -39,7 +39,7 @@ public static class SpecLoader
     public static T Parse<T>(ReadOnlySpan<byte> utf8Json, JsonTypeInfo<T> typeInfo, string source)
     {
         // A UTF-8 BOM is harmless; editors on some systems add it.
-        if (utf8Json.StartsWith("\xEF\xBB\xBF"u8)) utf8Json = utf8Json[3..];
+        if (utf8Json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8Json = utf8Json[3..];
         JsonErrorDescriber.CheckSyntax(utf8Json, source);
         T? value;
         try
