@@ -1,0 +1,129 @@
+using System.Text;
+using Runsharp.Cli.Configuration;
+
+namespace Runsharp.Cli.Tests.Configuration;
+
+public class RuntimeConfigLoaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("runsharp-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, string json)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static string ThisFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
+
+    private string Missing(string name) => Path.Combine(_dir, name);
+
+    [Fact]
+    public void EnvironmentFileWinsOverSystemAndBesideExe()
+    {
+        string env = Write("env.json", """{ "root": "/env" }""");
+        string system = Write("system.json", """{ "root": "/system" }""");
+        string beside = Write("beside.json", """{ "root": "/beside" }""");
+        var config = RuntimeConfigLoader.Load(env, system, beside);
+        Assert.Equal("/env", config.Root);
+        Assert.Equal(env, config.SourcePath);
+    }
+
+    [Fact]
+    public void SystemFileWinsOverBesideExe()
+    {
+        string system = Write("system.json", """{ "root": "/system" }""");
+        string beside = Write("beside.json", """{ "root": "/beside" }""");
+        Assert.Equal("/system", RuntimeConfigLoader.Load(null, system, beside).Root);
+        Assert.Equal("/system", RuntimeConfigLoader.Load("", system, beside).Root);
+    }
+
+    [Fact]
+    public void BesideExeIsTheLastResort()
+    {
+        string beside = Write("beside.json", """{ "root": "/beside" }""");
+        Assert.Equal("/beside", RuntimeConfigLoader.Load(null, Missing("system.json"), beside).Root);
+    }
+
+    [Fact]
+    public void NoFileAtAllIsNotAnError()
+    {
+        var config = RuntimeConfigLoader.Load(null, Missing("a.json"), Missing("b/c.json"));
+        Assert.Null(config.Root);
+        Assert.Null(config.SourcePath);
+    }
+
+    [Fact]
+    public void ExplicitEnvironmentFileMustExist()
+    {
+        string env = Missing("env.json");
+        var e = Assert.Throws<RuntimeConfigException>(() => RuntimeConfigLoader.Load(env, Missing("s"), Missing("b")));
+        Assert.Contains(env, e.Message);
+        Assert.Contains("no such file or directory", e.Message);
+    }
+
+    [Fact]
+    public void MalformedJsonNamesFileAndPath()
+    {
+        string path = Write("bad.json", "{\n  \"logLevel\": \"info\",\n  \"root\": 42\n}");
+        var e = Assert.Throws<RuntimeConfigException>(() => RuntimeConfigLoader.Load(null, path, Missing("b")));
+        Assert.StartsWith($"runtime config {path}: invalid JSON at $.root (line 3): ", e.Message);
+        Assert.DoesNotContain("LineNumber:", e.Message);
+    }
+
+    [Fact]
+    public void TruncatedJsonIsAnError()
+    {
+        string path = Write("trunc.json", "{ \"root\": ");
+        var e = Assert.Throws<RuntimeConfigException>(() => RuntimeConfigLoader.Load(null, path, Missing("b")));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("invalid JSON at $", e.Message);
+    }
+
+    [Theory]
+    [InlineData("logLevel", "loud", "$.logLevel")]
+    [InlineData("logFormat", "xml", "$.logFormat")]
+    [InlineData("cgroupDriver", "cgroupv3", "$.cgroupDriver")]
+    [InlineData("rootless", "maybe", "$.rootless")]
+    [InlineData("root", "", "$.root")]
+    public void InvalidValuesNameTheirPath(string key, string value, string jsonPath)
+    {
+        string path = Write("v.json", $"{{ \"{key}\": \"{value}\" }}");
+        var e = Assert.Throws<RuntimeConfigException>(() => RuntimeConfigLoader.Load(null, path, Missing("b")));
+        Assert.Contains(path, e.Message);
+        Assert.Contains(jsonPath, e.Message);
+    }
+
+    [Fact]
+    public void CommentsTrailingCommasAndUnknownMembersAreFine()
+    {
+        var config = RuntimeConfigLoader.Parse(Encoding.UTF8.GetBytes("""
+            {
+              // the default state dir
+              "root": "/run/x",
+              "futureSetting": { "a": 1 },
+              "logFormat": "json",
+            }
+            """), "mem");
+        Assert.Equal("/run/x", config.Root);
+        Assert.Equal("json", config.LogFormat);
+    }
+
+    [Fact]
+    public void TheRepositoryConfigFileIsValid()
+    {
+        string? dir = Path.GetDirectoryName(ThisFile());
+        while (dir is not null && !File.Exists(Path.Combine(dir, "Runtime.sln")))
+            dir = Path.GetDirectoryName(dir);
+        Assert.NotNull(dir);
+        string path = Path.Combine(dir!, "runtime.config.json");
+        var config = RuntimeConfigLoader.Parse(File.ReadAllBytes(path), path);
+        Assert.Equal("/run/runsharp", config.Root);
+        Assert.Equal("info", config.LogLevel);
+        Assert.Equal("text", config.LogFormat);
+        Assert.Equal("cgroupfs", config.CgroupDriver);
+        Assert.Equal("/", config.DefaultCgroupParent);
+    }
+}
