@@ -55,6 +55,7 @@ internal abstract class CgroupManagerBase : ICgroupManager
     public void Destroy()
     {
         CgroupException? first = null;
+        long deadline = Environment.TickCount64 + CgroupFiles.BusyBudgetMs;
         foreach (var dir in Paths.AllDirs)
         {
             int depth = _created.TryGetValue(dir, out var d) ? d : _recordedDepth;
@@ -62,7 +63,7 @@ internal abstract class CgroupManagerBase : ICgroupManager
                 continue;
             try
             {
-                CgroupFiles.RemoveTree(dir);
+                CgroupFiles.RemoveTree(dir, deadline);
                 RemoveCreatedParents(dir, depth - 1);
                 _created.Remove(dir);
             }

@@ -70,9 +70,13 @@ internal static class CgroupFiles
         return made;
     }
 
+    /// <summary>How long Destroy keeps retrying EBUSY, across all hierarchies together.</summary>
+    internal const int BusyBudgetMs = 2000;
+
     /// <summary>Removes a cgroup and any child cgroups below it (deepest first). The kernel refuses rmdir with
-    /// EBUSY while exiting processes are still accounted, so retry briefly.</summary>
-    internal static void RemoveTree(string dir)
+    /// EBUSY while exiting processes are still accounted, so retry until <paramref name="deadline"/>
+    /// (an Environment.TickCount64 value).</summary>
+    internal static void RemoveTree(string dir, long deadline)
     {
         if (!Directory.Exists(dir))
             return;
@@ -86,15 +90,14 @@ internal static class CgroupFiles
             return;
         }
         foreach (var child in children)
-            RemoveTree(child);
-        RemoveDir(dir);
+            RemoveTree(child, deadline);
+        RemoveDir(dir, deadline);
     }
 
-    internal static void RemoveDir(string dir)
+    static void RemoveDir(string dir, long deadline)
     {
-        const int attempts = 10;
-        int delayMs = 10;
-        for (int i = 1; ; i++)
+        int delayMs = 5;
+        while (true)
         {
             try
             {
@@ -110,10 +113,12 @@ internal static class CgroupFiles
                 int errno = CgroupErrors.ErrnoOf(e);
                 if (errno == CgroupErrors.ENOENT)
                     return;
-                if (errno != CgroupErrors.EBUSY || i == attempts)
+                long left = deadline - Environment.TickCount64;
+                if (errno != CgroupErrors.EBUSY || left <= 0)
                     throw new CgroupException($"unable to remove cgroup {dir}: {CgroupErrors.Text(e)}", errno, e);
-                Thread.Sleep(delayMs); // a plain sleep on this thread; total wait stays under ~2.5 s
-                delayMs = Math.Min(delayMs * 2, 500);
+                // A plain sleep on this thread: no timers or threads in the runtime.
+                Thread.Sleep((int)Math.Min(delayMs, left));
+                delayMs = Math.Min(delayMs * 2, 200);
             }
         }
     }
