@@ -7,32 +7,35 @@ internal static class ProcessRules
     {
         if (process.Args is not { Count: > 0 })
         {
-            result.Error($"{path}.args", "must not be empty");
+            result.Error(Member(path, "args"), "must not be empty");
         }
         else if (string.IsNullOrEmpty(process.Args[0]))
         {
-            result.Error($"{path}.args[0]", "must not be empty");
+            result.Error(Member(path, "args[0]"), "must not be empty");
         }
 
-        if (string.IsNullOrEmpty(process.Cwd)) result.Error($"{path}.cwd", "must be set");
-        else if (!SpecValidator.IsAbsolute(process.Cwd)) result.Error($"{path}.cwd", $"must be an absolute path, got {SpecValidator.Quote(process.Cwd)}");
+        if (string.IsNullOrEmpty(process.Cwd)) result.Error(Member(path, "cwd"), "must be set");
+        else if (!SpecValidator.IsAbsolute(process.Cwd)) result.Error(Member(path, "cwd"), $"must be an absolute path, got {SpecValidator.Quote(process.Cwd)}");
 
-        CheckEnv(process.Env, $"{path}.env", result);
-        CheckCapabilities(process.Capabilities, $"{path}.capabilities", result);
-        CheckRlimits(process.Rlimits, $"{path}.rlimits", result);
+        CheckEnv(process.Env, Member(path, "env"), result);
+        CheckCapabilities(process.Capabilities, Member(path, "capabilities"), result);
+        CheckRlimits(process.Rlimits, Member(path, "rlimits"), result);
 
         if (process.OomScoreAdj is < -1000 or > 1000)
         {
-            result.Error($"{path}.oomScoreAdj", $"{process.OomScoreAdj} is out of range (-1000 to 1000)");
+            result.Error(Member(path, "oomScoreAdj"), $"{process.OomScoreAdj} is out of range (-1000 to 1000)");
         }
         if (process.ConsoleSize is not null && !process.Terminal)
         {
             // runc ignores it too; only worth a word.
-            result.Warn($"{path}.consoleSize", "ignored without terminal");
+            result.Warn(Member(path, "consoleSize"), "ignored without terminal");
         }
-        CheckIoPriority(process.IoPriority, $"{path}.ioPriority", result);
-        CheckScheduler(process.Scheduler, $"{path}.scheduler", result);
+        CheckIoPriority(process.IoPriority, Member(path, "ioPriority"), result);
+        CheckScheduler(process.Scheduler, Member(path, "scheduler"), result);
     }
+
+    /// <summary>"process" + "args" is "process.args"; an empty prefix gives just "args".</summary>
+    private static string Member(string path, string member) => path.Length == 0 ? member : $"{path}.{member}";
 
     internal static void CheckEnv(List<string>? env, string path, SpecValidationResult result)
     {
