@@ -267,14 +267,22 @@ public sealed class Runtime : IDisposable
 
     // ---------------------------------------------------------------- host-side checks
 
-    /// <summary>Every cgroup dir the container may own on this host (v1 controllers and the v2 unified tree).</summary>
+    /// <summary>
+    /// Every cgroup dir the container may own on this host, in each v1 hierarchy and the v2 unified tree:
+    /// /&lt;id&gt;, the caller's own cgroup + /&lt;id&gt; (runc's default for an empty cgroupsPath), and the
+    /// bundle's cgroupsPath when one was set.
+    /// </summary>
     public IEnumerable<string> CgroupDirsFor(string id)
     {
-        var rels = new List<string> { id };
-        if (_cgroupPaths.TryGetValue(id, out var cg)) rels.Add(cg.TrimStart('/'));
-        foreach (var hier in Directory.GetDirectories("/sys/fs/cgroup"))
-            foreach (var rel in rels)
-                yield return Path.Combine(hier, rel);
+        var result = new List<string>();
+        _cgroupPaths.TryGetValue(id, out var cg);
+        foreach (var (dir, own) in Host.OwnCgroups())
+        {
+            result.Add(Path.Combine(dir, id));
+            result.Add(Path.Combine(dir, own.Trim('/'), id));
+            if (cg != null) result.Add(cg.StartsWith('/') ? Path.Combine(dir, cg.TrimStart('/')) : Path.Combine(dir, own.Trim('/'), cg));
+        }
+        return result.Distinct();
     }
 
     private static void CheckPrivateMountNamespace()
@@ -386,6 +394,25 @@ public static class Host
         }
         catch { return false; }
     }
+
+    /// <summary>(hierarchy mount dir, the test process's cgroup path in it) for every hierarchy mounted.</summary>
+    public static List<(string Dir, string Path)> OwnCgroups()
+    {
+        var list = new List<(string, string)>();
+        foreach (var line in File.ReadAllLines("/proc/self/cgroup"))
+        {
+            var parts = line.Split(':', 3);
+            if (parts.Length != 3) continue;
+            var name = parts[1].Length == 0 ? "unified" : parts[1].Replace("name=", "");
+            var dir = System.IO.Path.Combine("/sys/fs/cgroup", name);
+            if (Directory.Exists(dir)) list.Add((dir, parts[2]));
+        }
+        return list;
+    }
+
+    /// <summary>The test process's own cgroup path in a v1 controller's hierarchy.</summary>
+    public static string OwnCgroup(string controller) =>
+        OwnCgroups().Single(c => System.IO.Path.GetFileName(c.Dir) == controller).Path;
 
     public static void WaitForExit(int pid, TimeSpan timeout)
     {
