@@ -69,8 +69,8 @@ public class RuntimeConfigLoaderTests : IDisposable
     {
         string path = Write("bad.json", "{\n  \"logLevel\": \"info\",\n  \"root\": 42\n}");
         var e = Assert.Throws<RuntimeConfigException>(() => RuntimeConfigLoader.Load(null, path, Missing("b")));
-        Assert.StartsWith($"runtime config {path}: invalid JSON at $.root (line 3): ", e.Message);
-        Assert.DoesNotContain("LineNumber:", e.Message);
+        Assert.Equal($"runtime config {path}: invalid JSON at $.root (line 3): value has the wrong type (strings are expected)", e.Message);
+        Assert.Equal(e.Message, Runsharp.Cli.Logging.ErrorText.Describe(e));
     }
 
     [Fact]
@@ -80,6 +80,8 @@ public class RuntimeConfigLoaderTests : IDisposable
         var e = Assert.Throws<RuntimeConfigException>(() => RuntimeConfigLoader.Load(null, path, Missing("b")));
         Assert.Contains(path, e.Message);
         Assert.Contains("invalid JSON at $", e.Message);
+        Assert.DoesNotContain("LineNumber:", e.Message);
+        Assert.DoesNotContain("Runsharp.", e.Message);
     }
 
     [Theory]

@@ -67,9 +67,10 @@ public static class RuntimeConfigLoader
         }
         catch (JsonException e)
         {
+            // The JsonException itself is not kept as the inner exception: its text repeats ours and names .NET types.
             string where = e.Path ?? "$";
             string line = e.LineNumber is long n ? $" (line {n + 1})" : "";
-            throw new RuntimeConfigException($"runtime config {sourcePath}: invalid JSON at {where}{line}: {Reason(e.Message)}", e);
+            throw new RuntimeConfigException($"runtime config {sourcePath}: invalid JSON at {where}{line}: {Reason(e)}");
         }
         if (parsed is null)
             throw new RuntimeConfigException($"runtime config {sourcePath}: invalid JSON at $: expected an object, got null");
@@ -97,9 +98,15 @@ public static class RuntimeConfigLoader
             $"runtime config {sourcePath}: {path}: invalid value {CommandLine.GoStrings.Quote(value)} (want {string.Join(", ", allowed)})");
     }
 
-    /// <summary>System.Text.Json appends " Path: $.x | LineNumber: ..." which we already report.</summary>
-    private static string Reason(string message)
+    /// <summary>
+    /// System.Text.Json appends " Path: $.x | LineNumber: ..." (reported already) and, for type
+    /// mismatches, names the .NET type, which means nothing to the reader of a config file.
+    /// </summary>
+    private static string Reason(JsonException e)
     {
+        string message = e.Message;
+        if (message.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal))
+            return "value has the wrong type (strings are expected)";
         int cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
         string reason = (cut >= 0 ? message[..cut] : message).Trim();
         return reason.EndsWith('.') ? reason[..^1] : reason;
