@@ -220,3 +220,22 @@ public class V1ManagerFakeTests
         Assert.Throws<CgroupException>(() => m.AddProcess(0));
     }
 }
+
+public class FactoryLoadTests
+{
+    [Fact]
+    public void Load_reopens_saved_paths_and_destroys_with_the_recorded_depth()
+    {
+        using var fs = new FakeCgroupfs().V1("memory", "memory").V1("pids", "pids").V2("unified", "");
+        var created = fs.Manager("/p/c");
+        created.Create();
+        var again = CgroupManagerFactory.Load(CgroupMode.Hybrid,
+            new CgroupPaths(created.Paths.Path, new Dictionary<string, string>(created.Paths.V1), created.Paths.Unified),
+            created.CreatedDepth);
+        Assert.True(again.Exists());
+        Assert.Equal(created.V2Path, again.V2Path);
+        again.Destroy();
+        Assert.False(fs.DirExists("memory/p"));
+        Assert.False(fs.DirExists("unified/p"));
+    }
+}

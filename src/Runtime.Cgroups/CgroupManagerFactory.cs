@@ -13,6 +13,14 @@ public static class CgroupManagerFactory
             : new V1.V1Manager(paths, options.CreatedDepth);
     }
 
+    /// <summary>Re-opens a container's cgroup from the directories saved at create time. Later commands
+    /// (kill, delete) must use this rather than re-resolving a relative path, because they may run in a
+    /// different cgroup than the create did (runc keeps cgroup paths in state.json for the same reason).</summary>
+    public static ICgroupManager Load(CgroupMode mode, CgroupPaths paths, int createdDepth) =>
+        mode == CgroupMode.Unified
+            ? new V2.V2Manager(paths, createdDepth)
+            : new V1.V1Manager(paths, createdDepth);
+
     /// <summary>Only relative paths depend on our own cgroup; skip the read otherwise.</summary>
     static bool NeedsOwnCgroup(string? cgroupsPath, string defaultParent) =>
         string.IsNullOrEmpty(cgroupsPath) ? !defaultParent.StartsWith('/') : !cgroupsPath.StartsWith('/');
