@@ -97,6 +97,13 @@ public class ValidatorTests
     }
 
     [Fact]
+    public void NullArgumentsAreReported()
+    {
+        var spec = SpecLoader.ParseConfig("""{"ociVersion":"1.2.0","root":{"path":"r"},"process":{"args":[null,"a",null],"cwd":"/"}}""");
+        Assert.Equal(["process.args[0]: must not be empty", "process.args[2]: must be a string, got null"], Errors(spec));
+    }
+
+    [Fact]
     public void CapabilitiesMustBeKnown()
     {
         var spec = Valid();

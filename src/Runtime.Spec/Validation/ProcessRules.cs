@@ -9,9 +9,14 @@ internal static class ProcessRules
         {
             result.Error(Member(path, "args"), "must not be empty");
         }
-        else if (string.IsNullOrEmpty(process.Args[0]))
+        else
         {
-            result.Error(Member(path, "args[0]"), "must not be empty");
+            if (string.IsNullOrEmpty(process.Args[0])) result.Error(Member(path, "args[0]"), "must not be empty");
+            // JSON null inside the array survives parsing (nullability is not enforced on elements).
+            for (int i = 1; i < process.Args.Count; i++)
+            {
+                if (process.Args[i] is null) result.Error(Member(path, $"args[{i}]"), "must be a string, got null");
+            }
         }
 
         if (string.IsNullOrEmpty(process.Cwd)) result.Error(Member(path, "cwd"), "must be set");
