@@ -85,7 +85,15 @@ public sealed class Runtime : IDisposable
     public string TempPath(string name) => Path.Combine(TempDir, name);
 
     /// <summary>The file that receives the container's stdout (and the runtime's) for Create/Run of this id.</summary>
-    public string OutFile(string id) => Path.Combine(TempDir, id + ".out");
+    public string OutFile(string id) => Path.Combine(TempDir, SafeName(id) + ".out");
+
+    /// <summary>A file-name-safe form of an id (bad-input tests use ids like "a/b" and "..").</summary>
+    private static string SafeName(string id) =>
+        IsPlainName(id) ? id : "id-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(id)))[..16];
+
+    /// <summary>True if the id is usable as one path component (the others are never valid container ids).</summary>
+    private static bool IsPlainName(string id) =>
+        id.Length > 0 && id != "." && id != ".." && !id.Contains('/') && !id.Contains('\0');
 
     public string ReadOut(string id) => File.Exists(OutFile(id)) ? File.ReadAllText(OutFile(id)) : "";
 
@@ -314,7 +322,7 @@ public sealed class Runtime : IDisposable
         }
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
-        foreach (var id in _ids)
+        foreach (var id in _ids.Where(IsPlainName))
         {
             if (Directory.Exists(Path.Combine(Root, id)))
                 problems.Add($"state dir {Path.Combine(Root, id)} left behind");
