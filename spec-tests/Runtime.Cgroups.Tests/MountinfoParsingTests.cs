@@ -64,6 +64,13 @@ public class MountinfoParsingTests
         Assert.Equal("no cgroup mount found in /proc/self/mountinfo", e.Message);
     }
 
+    [Fact]
+    public void Short_or_malformed_lines_are_skipped()
+    {
+        var host = CgroupHost.Parse("garbage\n1 2 3\n9 9 0:1 / /x rw shared:1 cgroup cgroup rw,pids\n" + MountinfoSamples.Unified);
+        Assert.Equal(CgroupMode.Unified, host.Mode);
+    }
+
     [Theory]
     [InlineData(@"/run/extra\040pids", "/run/extra pids")]
     [InlineData(@"/a\134b", @"/a\b")]

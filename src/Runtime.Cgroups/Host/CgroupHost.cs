@@ -55,8 +55,8 @@ public sealed class CgroupHost
                 continue;
             // id parent major:minor root mountpoint options [optional...] - fstype source superoptions
             var fields = line.Split(' ');
-            int dash = Array.IndexOf(fields, "-", 6);
-            if (fields.Length < 7 || dash < 0 || dash + 3 > fields.Length)
+            int dash = fields.Length < 7 ? -1 : Array.IndexOf(fields, "-", 6);
+            if (dash < 0 || dash + 3 > fields.Length)
                 continue;
             var fsType = fields[dash + 1];
             var root = Unescape(fields[3]);
