@@ -214,6 +214,22 @@ public class LifecycleTests : IntegrationTest
     }
 
     [Fact]
+    public void Delete_CreatedContainerWithoutForce_Succeeds()
+    {
+        // The OCI spec says deleting a container that is not stopped must fail, but runc 1.1.5 deletes a
+        // "created" container without --force (it kills the waiting init), and containerd's shim relies on that
+        // when a task is deleted without ever being started. runsharp follows runc here (drop-in contract).
+        var b = R.NewBundle().Args("sleep", "30");
+        var id = NewId();
+        R.Create(b, id).Ok();
+        var pid = R.Pid(id);
+        R.Delete(id).Ok();
+        Host.WaitForExit(pid, TimeSpan.FromSeconds(3));
+        Assert.False(Host.ProcessAlive(pid));
+        R.StateRaw(id).Fails();
+    }
+
+    [Fact]
     public void DeleteForce_CreatedContainer_KillsInit()
     {
         var b = R.NewBundle().Args("sleep", "30");

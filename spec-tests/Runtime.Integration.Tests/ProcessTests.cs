@@ -188,8 +188,7 @@ public class ProcessTests : IntegrationTest
     [Fact]
     public void Capabilities_AreEnforced()
     {
-        // Without CAP_CHOWN root cannot chown a file it does not own... it owns it, so use CAP_DAC_OVERRIDE:
-        // root without it cannot read a mode-000 file owned by another user.
+        // Root without CAP_DAC_OVERRIDE cannot read a mode-000 file owned by another user; with it, it can.
         var b = R.NewBundle(privateRootfs: true).Sh("cat /etc/secret 2>&1; echo rc=$?");
         File.WriteAllText(Path.Combine(b.RootfsPath, "etc", "secret"), "top");
         Sh.Run($"chown 1000:1000 {Env.Q(Path.Combine(b.RootfsPath, "etc", "secret"))}; chmod 000 {Env.Q(Path.Combine(b.RootfsPath, "etc", "secret"))}");
