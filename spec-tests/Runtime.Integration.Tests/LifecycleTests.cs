@@ -214,6 +214,7 @@ public class LifecycleTests : IntegrationTest
     }
 
     [Fact]
+    [Trait("spec", "runc-compat")] // deliberately follows runc rather than the OCI spec's wording; passes with runc
     public void Delete_CreatedContainerWithoutForce_Succeeds()
     {
         // The OCI spec says deleting a container that is not stopped must fail, but runc 1.1.5 deletes a
@@ -389,5 +390,48 @@ public class LifecycleTests : IntegrationTest
         var err = JsonNode.Parse(lines.Last())!;
         Assert.Equal("error", (string?)err["level"]);
         Assert.Contains("container does not exist", (string?)err["msg"]);
+    }
+
+    [Fact]
+    public void GlobalFlags_AllGoFlagSyntaxes()
+    {
+        // Callers send --f v, --f=v, -f v and -f=v (urfave/cli on Go's flag package); all must work.
+        var b = R.NewBundle().Args("sleep", "30");
+        var id = NewId();
+        R.Create(b, id).Ok();
+        var noGlobals = new ExecOptions { GlobalFlags = false };
+        foreach (var argv in new[]
+        {
+            new[] { "--root", R.Root, "state", id },
+            new[] { "--root=" + R.Root, "state", id },
+            new[] { "-root", R.Root, "state", id },
+            new[] { "-root=" + R.Root, "--log=" + R.LogFile, "--log-format=json", "state", id },
+        })
+        {
+            var r = R.Exec(argv, noGlobals).Ok();
+            Assert.Equal(id, (string?)JsonNode.Parse(r.Stdout)!["id"]);
+        }
+        R.Exec(new[] { "--root", R.Root, "delete", "-force", id }, noGlobals).Ok();
+    }
+
+    [Fact]
+    public void KillAll_SignalsEveryProcessOfTheContainer()
+    {
+        var b = R.NewBundle().Sh("sleep 30 & sleep 30 & echo ready; wait");
+        var id = NewId();
+        R.Create(b, id).Ok();
+        R.Start(id).Ok();
+        R.WaitForOutput(id, "ready");
+        R.Exec("kill", "--all", id, "9").Ok();
+        R.WaitForStatus(id, "stopped");
+    }
+
+    [Fact]
+    public void Version_PrintsSpecVersion()
+    {
+        var r = R.Exec(new[] { "--version" }, new ExecOptions { GlobalFlags = false }).Ok();
+        var lines = Lines(r.Stdout);
+        Assert.Matches(@"^\S+ version \S+", lines[0]);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^spec: 1\.\d+\.\d+"));
     }
 }
