@@ -17,6 +17,7 @@ public static class SharedRootfs
 
     private static string Build()
     {
+        RemoveStaleRunDirs();
         Directory.CreateDirectory(RunDir);
         var dir = System.IO.Path.Combine(RunDir, "rootfs");
         var script = System.IO.Path.Combine(Env.RepoRoot, "scripts", "mkrootfs.sh");
@@ -28,6 +29,17 @@ public static class SharedRootfs
             try { if (!Mounts.Under(RunDir).Any()) Directory.Delete(RunDir, true); } catch { /* best effort */ }
         };
         return dir;
+    }
+
+    /// <summary>Removes run dirs of earlier test hosts that are gone (e.g. killed before ProcessExit ran).</summary>
+    private static void RemoveStaleRunDirs()
+    {
+        foreach (var dir in Directory.GetDirectories(System.IO.Path.GetTempPath(), "runsharp-it-*"))
+        {
+            if (!int.TryParse(System.IO.Path.GetFileName(dir)["runsharp-it-".Length..], out var pid)) continue;
+            if (pid == Environment.ProcessId || Directory.Exists($"/proc/{pid}")) continue;
+            try { if (!Mounts.Under(dir).Any()) Directory.Delete(dir, true); } catch { /* best effort */ }
+        }
     }
 
     /// <summary>Copies the shared rootfs to <paramref name="dest"/> (cp -a keeps symlinks, modes and owners).</summary>
