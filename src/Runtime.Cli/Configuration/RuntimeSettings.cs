@@ -22,7 +22,7 @@ public sealed record RuntimeSettings
     public bool Debug => Log.Debug;
 
     public const string DefaultCgroupDriver = "cgroupfs";
-    public const string BuiltInCgroupParent = "/";
+    public const string BuiltInCgroupParent = ""; // runc: the id relative to the runtime's own cgroup
 
     public static RuntimeSettings Resolve(GlobalOptions globals, RuntimeConfig config)
         => Resolve(globals, config, HostIdentity.Current());

@@ -1,0 +1,39 @@
+# runsharp: `make` builds bin/runsharp (NativeAOT), `make demo` runs a busybox container from
+# oci-bundles/default, `make test` runs every test suite. See README.md.
+PREFIX ?= /usr/local
+DOTNET ?= dotnet
+BIN := bin/runsharp
+
+.PHONY: all build demo rootfs test test-unit test-integration install clean
+
+all: build
+
+build: $(BIN)
+
+$(BIN): $(shell find src -name '*.cs' -o -name '*.csproj') Directory.Build.props runtime.config.json
+	$(DOTNET) publish src/Runtime.Cli -c Release -o bin --nologo -v quiet
+	@ls -l $(BIN)
+
+rootfs: oci-bundles/default/rootfs/bin/busybox
+
+oci-bundles/default/rootfs/bin/busybox:
+	scripts/mkrootfs.sh oci-bundles/default/rootfs
+
+# A real container, in a private mount namespace so the host's mount table stays as it was.
+demo: build rootfs
+	unshare --mount --propagation private $(BIN) --root /run/runsharp-demo run --bundle oci-bundles/default demo-$$$$
+
+test: build
+	scripts/test.sh
+
+test-unit:
+	scripts/test.sh unit
+
+test-integration: build
+	scripts/test.sh integration
+
+install: build
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/runsharp
+
+clean:
+	rm -rf bin src/*/bin src/*/obj spec-tests/*/bin spec-tests/*/obj oci-bundles/default/rootfs

@@ -1,0 +1,37 @@
+using Runsharp.Container.Security;
+using Runsharp.Spec;
+
+namespace Runsharp.Cli.Commands;
+
+/// <summary>`features`: what this build really supports, in the runtime-spec features.json format.</summary>
+public static class FeaturesCommand
+{
+    public static int Run(CommandContext c)
+    {
+        var features = new Features
+        {
+            OciVersionMin = "1.0.0",
+            OciVersionMax = DefaultSpec.OciVersion,
+            Hooks = [],
+            MountOptions =
+            [
+                "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "iversion", "lazytime",
+                "loud", "mand", "noatime", "nodev", "nodiratime", "noexec", "noiversion", "nolazytime", "nomand",
+                "norelatime", "nostrictatime", "nosuid", "nosymfollow", "private", "rbind", "relatime", "remount",
+                "ro", "rprivate", "rshared", "rslave", "runbindable", "rw", "shared", "silent", "slave", "strictatime",
+                "suid", "symfollow", "sync", "unbindable",
+            ],
+            Linux = new FeaturesLinux
+            {
+                Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "user", "uts"],
+                Capabilities = Capabilities.Names.ToList(),
+                Cgroup = new FeaturesCgroup { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = false },
+                Seccomp = new FeaturesSeccomp { Enabled = false },
+                Apparmor = new FeaturesEnabled { Enabled = false },
+                Selinux = new FeaturesEnabled { Enabled = false },
+            },
+        };
+        Output.Write(SpecJson.Serialize(features) + "\n");
+        return 0;
+    }
+}

@@ -1,0 +1,70 @@
+using Runsharp.Cli.CommandLine;
+using Runsharp.Container.Lifecycle;
+using Runsharp.Spec;
+
+namespace Runsharp.Cli.Commands;
+
+public static class CreateCommand
+{
+    public static int Run(CommandContext c)
+    {
+        new CreateOperation(c.Store, c.Debug).Run(Options(c, foreground: false, detached: true));
+        return 0;
+    }
+
+    public static CreateOptions Options(CommandContext c, bool foreground, bool detached)
+    {
+        var cmd = c.Command;
+        return new CreateOptions
+        {
+            Id = cmd.ContainerId,
+            Bundle = cmd.GetStringOrNull("bundle") ?? Directory.GetCurrentDirectory(),
+            PidFile = cmd.GetStringOrNull("pid-file"),
+            ConsoleSocket = cmd.GetStringOrNull("console-socket"),
+            NoPivot = cmd.GetBool("no-pivot"),
+            NoNewKeyring = cmd.GetBool("no-new-keyring"),
+            PreserveFds = cmd.GetInt("preserve-fds"),
+            SystemdCgroup = c.Settings.UseSystemdCgroup,
+            DefaultCgroupParent = c.Settings.DefaultCgroupParent,
+            Foreground = foreground,
+            Detached = detached,
+        };
+    }
+}
+
+public static class StartCommand
+{
+    public static int Run(CommandContext c)
+    {
+        new ContainerOperations(c.Store, c.Debug).Start(c.Command.ContainerId);
+        return 0;
+    }
+}
+
+public static class StateCommand
+{
+    public static int Run(CommandContext c)
+    {
+        Output.Write(SpecJson.Serialize(new ContainerOperations(c.Store, c.Debug).State(c.Command.ContainerId)));
+        return 0;
+    }
+}
+
+public static class KillCommand
+{
+    public static int Run(CommandContext c)
+    {
+        int signal = Signals.Parse(c.Command.Arg(1) ?? "SIGTERM");
+        new ContainerOperations(c.Store, c.Debug).Kill(c.Command.ContainerId, signal, c.Command.GetBool("all"));
+        return 0;
+    }
+}
+
+public static class DeleteCommand
+{
+    public static int Run(CommandContext c)
+    {
+        new ContainerOperations(c.Store, c.Debug).Delete(c.Command.ContainerId, c.Command.GetBool("force"));
+        return 0;
+    }
+}

@@ -1,0 +1,1 @@
+global using OciProcess = Runsharp.Spec.Process;

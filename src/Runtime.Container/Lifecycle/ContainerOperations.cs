@@ -1,0 +1,141 @@
+using Runsharp.Cgroups;
+using Runsharp.Container.State;
+using Runsharp.Linux;
+using Runsharp.Linux.Native;
+using Runsharp.Spec;
+using ContainerStatus = Runsharp.Container.State.ContainerStatus;
+
+namespace Runsharp.Container.Lifecycle;
+
+/// <summary>start, kill, delete and state of an existing container. Each takes the container's lock.</summary>
+public sealed class ContainerOperations(StateStore store, Action<string>? debug = null)
+{
+    public ContainerStateOutput State(string id)
+    {
+        if (!store.Exists(id)) throw StateStore.NotFound(id);
+        var record = store.TryRead(id);
+        var status = StatusProbe.Probe(store, record);
+        return Output(id, record, status);
+    }
+
+    public IReadOnlyList<ContainerStateOutput> List() =>
+        store.Ids().Select(id => { var r = store.TryRead(id); return Output(id, r, StatusProbe.Probe(store, r)); }).ToList();
+
+    private static ContainerStateOutput Output(string id, ContainerRecord? r, ContainerStatus status) => new()
+    {
+        OciVersion = r?.OciVersion ?? "",
+        Id = id,
+        Pid = status is ContainerStatus.Stopped or ContainerStatus.Creating ? 0 : r!.Pid,
+        Status = status.Name(),
+        Bundle = r?.Bundle ?? "",
+        Rootfs = r?.Rootfs ?? "",
+        Created = r?.Created ?? "",
+        Annotations = r?.Annotations,
+        Owner = r?.Owner ?? "",
+    };
+
+    /// <summary>Releases the init blocked on exec.fifo.</summary>
+    public void Start(string id)
+    {
+        using var _ = store.Lock(id);
+        var record = store.Read(id);
+        switch (StatusProbe.Probe(store, record))
+        {
+            case ContainerStatus.Created: break;
+            case ContainerStatus.Stopped: throw new ContainerException("cannot start a container that has stopped");
+            case ContainerStatus.Running: throw new ContainerException("cannot start an already running container");
+            default: throw new ContainerException($"cannot start a container in the {StatusProbe.Probe(store, record).Name()} state");
+        }
+        string fifo = Path.Combine(store.DirOf(id), StateStore.ExecFifo);
+        int fd = Posix.TryOpen(fifo, Flags.O_WRONLY | Flags.O_NONBLOCK);
+        if (fd < 0) throw new ContainerException(fd == -Errno.ENXIO ? "container not running" : $"unable to open {fifo}: {Errno.Message(-fd)}");
+        try { Posix.WriteAll(fd, [0], $"unable to start the container: write {fifo}"); }
+        finally { Posix.Close(fd); }
+        File.Delete(fifo);
+        debug?.Invoke($"started {id} (pid {record.Pid})");
+    }
+
+    public void Kill(string id, int signal, bool all)
+    {
+        using var _ = store.Lock(id);
+        var record = store.Read(id);
+        var status = StatusProbe.Probe(store, record);
+        if (status is ContainerStatus.Stopped or ContainerStatus.Creating)
+        {
+            if (all && Cgroup(record) is { } cg && cg.Exists() && cg.GetPids().Count > 0) { SignalAll(cg, signal); return; }
+            throw new ContainerException("container not running");
+        }
+        if (all && Cgroup(record) is { } cgroup) { SignalAll(cgroup, signal); return; }
+        SignalInit(record, signal);
+    }
+
+    /// <summary>Signals the init through a pidfd opened and then checked against the recorded start time.</summary>
+    private static void SignalInit(ContainerRecord record, int signal)
+    {
+        int pidfd = Posix.PidfdOpen(record.Pid);
+        if (pidfd < 0) throw new ContainerException("container not running");
+        try
+        {
+            if (!StatusProbe.IsAlive(record)) throw new ContainerException("container not running");
+            int e = Posix.PidfdSendSignal(pidfd, signal);
+            if (e == Errno.ESRCH) throw new ContainerException("container not running");
+            if (e != 0) throw new ContainerException($"unable to signal the init: {Errno.Message(e)}");
+        }
+        finally { Posix.Close(pidfd); }
+    }
+
+    private static void SignalAll(ICgroupManager cgroup, int signal)
+    {
+        foreach (var pid in cgroup.GetPids())
+        {
+            int e = Posix.Kill(pid, signal);
+            if (e != 0 && e != Errno.ESRCH) throw new ContainerException($"unable to signal pid {pid}: {Errno.Message(e)}");
+        }
+    }
+
+    public void Delete(string id, bool force)
+    {
+        if (!store.Exists(id))
+        {
+            if (force) return;
+            throw StateStore.NotFound(id);
+        }
+        using (var _ = store.Lock(id))
+        {
+            var record = store.TryRead(id);
+            var status = StatusProbe.Probe(store, record);
+            if (record is not null && status is not ContainerStatus.Stopped)
+            {
+                if (!force) throw new ContainerException($"cannot delete container {id} that is not stopped: {status.Name()}");
+                KillAndWait(record);
+            }
+            if (record is not null && Cgroup(record) is { } cgroup)
+            {
+                if (force) SignalAll(cgroup, Flags.SIGKILL);
+                cgroup.Destroy();
+            }
+            store.Remove(id);
+        }
+        debug?.Invoke($"deleted {id}");
+    }
+
+    private static void KillAndWait(ContainerRecord record)
+    {
+        int pidfd = Posix.PidfdOpen(record.Pid);
+        if (pidfd < 0) return;
+        try
+        {
+            if (!StatusProbe.IsAlive(record)) return;
+            Posix.PidfdSendSignal(pidfd, Flags.SIGKILL);
+            if (!Posix.WaitForExit(pidfd, 10_000)) throw new ContainerException($"the init (pid {record.Pid}) did not exit after SIGKILL");
+        }
+        finally { Posix.Close(pidfd); }
+    }
+
+    private static ICgroupManager? Cgroup(ContainerRecord record)
+    {
+        if (record.CgroupsPath is null || !Enum.TryParse<CgroupMode>(record.CgroupMode, out var mode)) return null;
+        var paths = new CgroupPaths(record.CgroupsPath, record.CgroupV1 ?? [], record.CgroupUnified);
+        return CgroupManagerFactory.Load(mode, paths, record.CgroupCreatedDepth);
+    }
+}

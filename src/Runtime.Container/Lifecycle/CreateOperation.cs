@@ -1,0 +1,154 @@
+using Runsharp.Cgroups;
+using Runsharp.Container.Namespaces;
+using Runsharp.Container.Process;
+using Runsharp.Container.Security;
+using Runsharp.Container.State;
+using Runsharp.Linux;
+using Runsharp.Linux.Native;
+using Runsharp.Spec;
+
+namespace Runsharp.Container.Lifecycle;
+
+/// <summary>
+/// `create`: spec -> state dir -> cgroup -> plan -> fork -> handshake -> state.json.
+/// Anything that fails after the state dir exists is undone: the child killed, the cgroup removed,
+/// the state dir deleted, so a failed create leaves nothing behind.
+/// </summary>
+public sealed class CreateOperation(StateStore store, Action<string>? debug = null)
+{
+    public ContainerRecord Run(CreateOptions options)
+    {
+        if (ContainerIdValidator.Validate(options.Id) is { } idError) throw new ContainerException(idError);
+        string bundle = Path.GetFullPath(options.Bundle);
+        string? pidFile = options.PidFile is null ? null : Path.GetFullPath(options.PidFile);
+        var spec = LoadSpec(bundle);
+        var process = spec.Process!;
+        string rootfs = Path.GetFullPath(Path.Combine(bundle, spec.Root!.Path));
+        CheckConsoleArguments(process, options);
+
+        var fds = new List<int>();
+        ICgroupManager? cgroup = null;
+        int pid = -1;
+        using var dirLock = store.CreateContainerDir(options.Id);
+        try
+        {
+            string dir = store.DirOf(options.Id);
+            File.WriteAllBytes(Path.Combine(dir, StateStore.ConfigCopy), SpecJson.SerializeToUtf8(spec));
+            using var namespaces = NamespaceSetup.Open(spec.Linux?.Namespaces);
+
+            var host = CgroupHost.Detect();
+            cgroup = CgroupManagerFactory.Create(host, spec.Linux?.CgroupsPath, options.Id,
+                new CgroupManagerOptions { DefaultParent = options.DefaultCgroupParent });
+            cgroup.Create();
+            if (spec.Linux?.Resources is { } resources) cgroup.Set(resources);
+            debug?.Invoke($"cgroup {cgroup.Path} ready");
+
+            string fifo = Path.Combine(dir, StateStore.ExecFifo);
+            Posix.MkFifo(fifo, 0x180 /* 0600 */);
+            int fifoFd = Track(fds, Posix.Open(fifo, Flags.O_RDWR));
+            var (syncRead, syncWrite) = Posix.Pipe("unable to create the sync pipe");
+            Track(fds, syncRead); Track(fds, syncWrite);
+            var (goRead, goWrite) = Posix.Pipe("unable to create the start pipe");
+            Track(fds, goRead); Track(fds, goWrite);
+            int consoleFd = options.ConsoleSocket is null ? -1 : Track(fds, ConsoleSocket.Connect(options.ConsoleSocket));
+            int rootfsParentFd = Track(fds, OpenDir(Path.GetDirectoryName(rootfs) ?? "/", "root.path"));
+            int ownCwd = Track(fds, OpenDir(".", "cwd"));
+
+            var ctx = new InitContext
+            {
+                Spec = spec, BundleDir = bundle, RootfsPath = rootfs,
+                SyncWriteFd = syncWrite, SyncReadFd = syncRead, GoReadFd = goRead, GoWriteFd = goWrite,
+                ExecFifoFd = fifoFd, ConsoleSocketFd = consoleFd, CloseInChild = [dirLock.Fd, ownCwd, rootfsParentFd],
+                JoinFds = namespaces.JoinFds, PreserveFds = options.PreserveFds, NoPivot = options.NoPivot,
+                CapLastCap = Capabilities.LastCap(), CgroupMount = CgroupMountSources.For(cgroup),
+            };
+            var builder = InitPlanCompiler.Compile(ctx, namespaces, HomeDirectory.Lookup(rootfs, process.User.Uid));
+            using var plan = builder.Build(syncWrite);
+            debug?.Invoke($"plan compiled: {builder.StepCount} steps, {plan.Size} bytes");
+
+            // The cgroup namespace is unshared by the child once it is inside its cgroup (see the plan).
+            long cloneFlags = namespaces.CloneFlags & ~Flags.CLONE_NEWCGROUP;
+            int joinPid = namespaces.JoinFds.TryGetValue(NamespaceTypes.Pid, out var pfd) ? pfd : -1;
+            // The child starts in the rootfs's parent directory (see RootfsCompiler); we go back right after.
+            Posix.Fchdir(rootfsParentFd, "unable to enter the rootfs's parent directory");
+            try { pid = InitLauncher.Fork(plan, cloneFlags, joinPid); }
+            finally { Posix.Fchdir(ownCwd, "unable to return to the working directory"); }
+            Posix.Close(syncWrite); fds.Remove(syncWrite);
+            Posix.Close(goRead); fds.Remove(goRead);
+            debug?.Invoke($"init forked: pid {pid}");
+
+            if (namespaces.IsNew(NamespaceTypes.User)) ParentSideLimits.WriteIdMaps(pid, spec);
+            cgroup.AddProcess(pid);
+            ParentSideLimits.Apply(pid, process);
+            Posix.WriteAll(goWrite, [1], "unable to release the container's init");
+            InitLauncher.AwaitReady(syncRead, pid, plan.Descriptions);
+            debug?.Invoke("init ready");
+
+            var record = new ContainerRecord
+            {
+                OciVersion = spec.OciVersion, Id = options.Id, Pid = pid,
+                PidStartTime = ProcessStat.Read(pid)?.StartTime ?? 0,
+                Bundle = bundle, Rootfs = rootfs, Created = SpecJson.FormatTimestamp(DateTime.UtcNow), Owner = "",
+                Annotations = spec.Annotations, CgroupsPath = cgroup.Path, CgroupCreatedDepth = cgroup.CreatedDepth,
+                CgroupMode = host.Mode.ToString(), CgroupV1 = cgroup.Paths.V1.ToDictionary(), CgroupUnified = cgroup.Paths.Unified,
+                SystemdCgroup = options.SystemdCgroup,
+            };
+            store.Write(record);
+            if (pidFile is not null) AtomicFile.Write(pidFile, System.Text.Encoding.ASCII.GetBytes(pid.ToString()));
+            return record;
+        }
+        catch
+        {
+            Cleanup(options.Id, pid, cgroup, options.Foreground);
+            throw;
+        }
+        finally
+        {
+            foreach (var fd in fds) Posix.Close(fd);
+        }
+    }
+
+    private static Spec.Spec LoadSpec(string bundle)
+    {
+        Spec.Spec spec;
+        try { spec = SpecLoader.LoadConfig(bundle); }
+        catch (SpecException e) { throw new ContainerException(e.Message); }
+        var problems = SpecValidator.Validate(spec, bundle, requireProcess: true);
+        if (problems.Count > 0) throw new ContainerException(string.Join("; ", problems));
+        return spec;
+    }
+
+    private static void CheckConsoleArguments(OciProcess process, CreateOptions options)
+    {
+        if (process.Terminal && options.ConsoleSocket is null && options.Detached)
+            throw new ContainerException("cannot allocate tty if runsharp will detach without setting console socket");
+        if (!process.Terminal && options.ConsoleSocket is not null)
+            throw new ContainerException("cannot use console socket if runsharp will not detach or allocate tty");
+    }
+
+    private static int Track(List<int> fds, int fd)
+    {
+        fds.Add(fd);
+        return fd;
+    }
+
+    private static int OpenDir(string path, string field)
+    {
+        int fd = Posix.TryOpen(path, Flags.O_PATH | Flags.O_DIRECTORY);
+        if (fd < 0) throw new ContainerException($"{field}: unable to open {path}: {Errno.Message(-fd)}");
+        return fd;
+    }
+
+    private void Cleanup(string id, int pid, ICgroupManager? cgroup, bool reap)
+    {
+        if (pid > 0)
+        {
+            Posix.Kill(pid, Flags.SIGKILL);
+            Posix.WaitPid(pid, 0);
+        }
+        try { cgroup?.Destroy(); }
+        catch (Exception e) { debug?.Invoke($"cleanup: {e.Message}"); }
+        store.Remove(id);
+        _ = reap;
+    }
+}

@@ -1,0 +1,78 @@
+using Runsharp.Container.Process.Plan;
+using Runsharp.Linux.Native;
+
+namespace Runsharp.Container.Mounts;
+
+/// <summary>
+/// The building blocks of rootfs steps. A target is never named by a path string the container could
+/// swap: it is opened with openat2(RESOLVE_IN_ROOT) and the mount goes onto /proc/self/fd/N.
+/// </summary>
+public sealed class MountSteps(PlanBuilder plan)
+{
+    private readonly ArenaRef _fdPath = plan.Zeroed(32);
+
+    public PlanBuilder Plan => plan;
+
+    /// <summary>open_how for openat2: flags, mode, resolve.</summary>
+    private ArenaRef How(long flags)
+    {
+        var how = new byte[24];
+        BitConverter.TryWriteBytes(how.AsSpan(0), (ulong)(flags | Flags.O_CLOEXEC));
+        BitConverter.TryWriteBytes(how.AsSpan(16), Flags.RESOLVE_IN_ROOT | Flags.RESOLVE_NO_MAGICLINKS);
+        return plan.Bytes(how);
+    }
+
+    /// <summary>Opens <paramref name="relative"/> inside the root fd (or the current root after pivot, with AT_FDCWD).</summary>
+    public Slot OpenInRoot(Arg root, string relative, long flags, string description)
+    {
+        var slot = plan.NewSlot();
+        plan.Syscall(description, Sys.openat2, root, plan.String(relative.Length == 0 ? "." : relative), How(flags), 24, result: slot);
+        return slot;
+    }
+
+    public void MkdirAll(Arg root, string relative, string description)
+    {
+        if (relative.Length == 0) return;
+        plan.Step(description, StepKind.MkdirAllInRoot, root, plan.String(relative), 0x1ed, plan.Zeroed(relative.Length + 1));
+    }
+
+    public void CreateFile(Arg root, string relative, string description) =>
+        plan.Step(description, StepKind.CreateFileInRoot, root, plan.String(relative), 0x1a4, plan.Zeroed(relative.Length + 1));
+
+    /// <summary>Points the shared "/proc/self/fd/N" buffer at the fd in <paramref name="fd"/>; returns the buffer.</summary>
+    public ArenaRef FdPath(Slot fd, string description)
+    {
+        plan.Step(description, StepKind.FormatFdPath, _fdPath, fd);
+        return _fdPath;
+    }
+
+    public void Close(Slot fd) => plan.Syscall("close", Sys.close, fd);
+
+    /// <summary>Opens the target, mounts onto it through its fd, closes it.</summary>
+    public void MountOnto(Arg root, string relative, string? source, string? fsType, long flags, string? data, string description)
+    {
+        var fd = OpenInRoot(root, relative, Flags.O_PATH, $"{description}: unable to open the target");
+        var target = FdPath(fd, description);
+        plan.Syscall(description, Sys.mount, Str(source), target, Str(fsType), flags, Str(data));
+        Close(fd);
+    }
+
+    /// <summary>Re-opens the (now mounted) target and remounts it with more flags.</summary>
+    public void Remount(Arg root, string relative, long flags, string description)
+    {
+        var fd = OpenInRoot(root, relative, Flags.O_PATH, $"{description}: unable to open the target");
+        var target = FdPath(fd, description);
+        plan.Step(description, StepKind.Remount, target, flags);
+        Close(fd);
+    }
+
+    public void SetPropagation(Arg root, string relative, long propagation, string description)
+    {
+        var fd = OpenInRoot(root, relative, Flags.O_PATH, $"{description}: unable to open the target");
+        var target = FdPath(fd, description);
+        plan.Syscall(description, Sys.mount, 0, target, 0, propagation, 0);
+        Close(fd);
+    }
+
+    private Arg Str(string? s) => string.IsNullOrEmpty(s) ? 0 : plan.String(s);
+}

@@ -1,0 +1,29 @@
+using System.Runtime.InteropServices;
+
+namespace Runsharp.Container.Process.Child;
+
+/// <summary>
+/// The child -> parent sync protocol: fixed 16-byte records on a CLOEXEC pipe.
+///
+///   child                               parent
+///   ----------------------------------  ----------------------------------------------
+///   (clone)                             places pid in cgroups, prlimit, oom_score_adj
+///   ReadByte(go pipe)            <----  writes 1 byte ("go")
+///   setup steps...
+///   Ready  {1, step, 0, 0}       ---->  writes state.json, pid file; create returns
+///   (on failure) Error {2, step, errno, aux} -> parent names the step, cleans up
+///   ReadByte(exec.fifo)          <----  `start` writes 1 byte
+///   execve                              (pipe closes on exec)
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct SyncRecord
+{
+    public const int Ready = 1, Error = 2;
+    /// <summary>Aux value on Error: the program was not found on $PATH.</summary>
+    public const int AuxNotInPath = 1;
+
+    public int Kind;
+    public int Step;
+    public int Errno;
+    public int Aux;
+}

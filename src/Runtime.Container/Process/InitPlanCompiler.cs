@@ -1,0 +1,83 @@
+using Runsharp.Container.Exec;
+using Runsharp.Container.Mounts;
+using Runsharp.Container.Namespaces;
+using Runsharp.Container.Process.Plan;
+using Runsharp.Container.Security;
+using Runsharp.Linux.Native;
+using Runsharp.Spec;
+
+namespace Runsharp.Container.Process;
+
+/// <summary>
+/// Compiles the container's init into a flat plan, in pipeline order:
+/// handshake -> namespaces -> rootfs (mounts, /dev, pivot) -> uts -> console -> security -> exec.
+/// Pure: it reads the spec and host facts but changes nothing, so it is unit-testable without root.
+/// </summary>
+public static class InitPlanCompiler
+{
+    public static PlanBuilder Compile(InitContext ctx, NamespaceSetup namespaces, string? home)
+    {
+        var spec = ctx.Spec;
+        var process = spec.Process ?? throw new ContainerException("process: the container needs a process");
+        var plan = new PlanBuilder();
+
+        // Handshake: drop the parent's pipe ends, die with the parent until ready, wait for "go".
+        if (ctx.SyncReadFd >= 0) plan.Syscall("close", Sys.close, ctx.SyncReadFd);
+        if (ctx.GoWriteFd >= 0) plan.Syscall("close", Sys.close, ctx.GoWriteFd);
+        foreach (var fd in ctx.CloseInChild) plan.Syscall("close", Sys.close, fd);
+        plan.Syscall("unable to set the parent-death signal", Sys.prctl, Flags.PR_SET_PDEATHSIG, Flags.SIGKILL);
+        if (ctx.GoReadFd >= 0)
+        {
+            plan.Step("the runtime went away before the container was set up", StepKind.ReadByte, ctx.GoReadFd);
+            plan.Syscall("close", Sys.close, ctx.GoReadFd);
+        }
+        plan.Syscall("unable to make the init non-dumpable", Sys.prctl, Flags.PR_SET_DUMPABLE, 0);
+        plan.Syscall("unable to set process name", Sys.prctl, Flags.PR_SET_NAME, plan.String("runsharp:[INIT]"));
+        // Device nodes and mount targets get exactly the modes asked for.
+        plan.Syscall("unable to set umask", Sys.umask, 0);
+
+        namespaces.CompileJoins(plan);
+        if (namespaces.Has(NamespaceTypes.User))
+        {
+            // The parent has written uid_map/gid_map before "go": become the namespace's root.
+            plan.Syscall("unable to become root in the user namespace (linux.gidMappings)", Sys.setresgid, 0, 0, 0);
+            plan.Syscall("unable to become root in the user namespace (linux.uidMappings)", Sys.setresuid, 0, 0, 0);
+        }
+        if (namespaces.IsNew(NamespaceTypes.Cgroup))
+        {
+            // Only now is the child inside its cgroup, which becomes the namespace's root.
+            plan.Syscall("unable to create the cgroup namespace (linux.namespaces)", Sys.unshare, Flags.CLONE_NEWCGROUP);
+        }
+
+        if (namespaces.Has(NamespaceTypes.Mount))
+        {
+            var steps = new MountSteps(plan);
+            var root = RootfsCompiler.CompilePrePivot(steps, ctx, namespaces.IsNew(NamespaceTypes.Network), namespaces.Has(NamespaceTypes.User));
+            RootfsCompiler.CompilePivot(plan, root, ctx.NoPivot);
+            RootfsCompiler.CompilePostPivot(plan, spec);
+        }
+        else
+        {
+            // No mount namespace: the host's mounts must not change, so only enter the rootfs.
+            plan.Syscall($"unable to chroot into {ctx.RootfsPath} (root.path)", Sys.chroot, plan.String(ctx.RootfsPath));
+            plan.Syscall("unable to change to the new root", Sys.chdir, plan.String("/"));
+        }
+
+        UtsCompiler.Compile(plan, spec);
+        if (process.Terminal) ConsoleCompiler.Compile(plan, ctx.ConsoleSocketFd, process.ConsoleSize);
+        RootfsCompiler.CompileReadonlyRoot(plan, spec);
+        plan.Syscall($"unable to change to the working directory {process.Cwd} (process.cwd)", Sys.chdir, plan.String(process.Cwd));
+
+        CapabilityCompiler.CompileBoundingDrop(plan, process.Capabilities, ctx.CapLastCap);
+        UserCompiler.CompileSwitch(plan, process.User);
+        CapabilityCompiler.CompileSets(plan, process.Capabilities, ctx.CapLastCap);
+        UserCompiler.CompileUmask(plan, process.User);
+        UserCompiler.CompileNoNewPrivileges(plan, process);
+
+        var env = ExecCompiler.Environment(process, home);
+        var exe = ExecCompiler.CompileResolve(plan, process, env);
+        ExecCompiler.CompileHandOff(plan, ctx.SyncWriteFd, ctx.ExecFifoFd, ctx.PreserveFds);
+        ExecCompiler.CompileExecve(plan, process, exe, env);
+        return plan;
+    }
+}

@@ -1,0 +1,69 @@
+using Runsharp.Linux;
+using Runsharp.Spec;
+
+namespace Runsharp.Container.Security;
+
+/// <summary>
+/// Settings applied by the parent to the child's pid while it waits for "go": rlimits (prlimit) and
+/// oom_score_adj. The parent still holds the host privileges these need; the child may not.
+/// </summary>
+public static class ParentSideLimits
+{
+    private static readonly Dictionary<string, int> RlimitNumbers = new(StringComparer.Ordinal)
+    {
+        ["RLIMIT_CPU"] = 0, ["RLIMIT_FSIZE"] = 1, ["RLIMIT_DATA"] = 2, ["RLIMIT_STACK"] = 3, ["RLIMIT_CORE"] = 4,
+        ["RLIMIT_RSS"] = 5, ["RLIMIT_NPROC"] = 6, ["RLIMIT_NOFILE"] = 7, ["RLIMIT_MEMLOCK"] = 8, ["RLIMIT_AS"] = 9,
+        ["RLIMIT_LOCKS"] = 10, ["RLIMIT_SIGPENDING"] = 11, ["RLIMIT_MSGQUEUE"] = 12, ["RLIMIT_NICE"] = 13,
+        ["RLIMIT_RTPRIO"] = 14, ["RLIMIT_RTTIME"] = 15,
+    };
+
+    public static void Apply(int pid, OciProcess process)
+    {
+        var rlimits = process.Rlimits ?? [];
+        for (int i = 0; i < rlimits.Count; i++)
+        {
+            var r = rlimits[i];
+            if (!RlimitNumbers.TryGetValue(r.Type, out int resource))
+                throw new ContainerException($"process.rlimits[{i}].type: unknown rlimit \"{r.Type}\"");
+            try { Posix.Prlimit(pid, resource, r.Soft, r.Hard, "prlimit"); }
+            catch (LinuxException e)
+            {
+                throw new ContainerException($"unable to set {r.Type} to soft {r.Soft}, hard {r.Hard} (process.rlimits[{i}]): {Errno.Message(e.ErrorNumber)}");
+            }
+        }
+        if (process.OomScoreAdj is int adj)
+        {
+            try { File.WriteAllText($"/proc/{pid}/oom_score_adj", adj.ToString()); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ContainerException($"unable to set oom_score_adj to {adj} (process.oomScoreAdj): {Describe(e)}");
+            }
+        }
+    }
+
+    /// <summary>uid_map / gid_map of a new user namespace, written before the child goes on.</summary>
+    public static void WriteIdMaps(int pid, Spec.Spec spec)
+    {
+        Write(pid, "uid_map", spec.Linux?.UidMappings, "linux.uidMappings");
+        Write(pid, "gid_map", spec.Linux?.GidMappings, "linux.gidMappings");
+    }
+
+    private static void Write(int pid, string file, List<LinuxIdMapping>? maps, string field)
+    {
+        if (maps is null || maps.Count == 0) throw new ContainerException($"{field}: a user namespace needs mappings");
+        string text = string.Concat(maps.Select(m => $"{m.ContainerId} {m.HostId} {m.Size}\n"));
+        try { File.WriteAllText($"/proc/{pid}/{file}", text); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ContainerException($"unable to write {file} ({field}): {Describe(e)}");
+        }
+    }
+
+    /// <summary>.NET's IO messages are not errno wording; map the common cases back.</summary>
+    public static string Describe(Exception e) => e switch
+    {
+        UnauthorizedAccessException => "permission denied",
+        _ when e.HResult is int h && (h & 0xffff) is > 0 and < 200 => Errno.Message(h & 0xffff),
+        _ => e.Message,
+    };
+}

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using Runsharp.Linux;
+using Runsharp.Linux.Native;
+
+namespace Runsharp.Container.State;
+
+/// <summary>
+/// One directory per container under the root. mkdir of &lt;root&gt;/&lt;id&gt; is the uniqueness check
+/// (two creates of one id cannot both succeed); state.json is replaced by rename, never rewritten in place;
+/// an advisory flock on the directory serializes commands on one container.
+/// </summary>
+public sealed class StateStore(string root)
+{
+    public const string StateFile = "state.json", ExecFifo = "exec.fifo", ConfigCopy = "config.json";
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string DirOf(string id) => Path.Combine(Root, id);
+
+    public void EnsureRoot()
+    {
+        try
+        {
+            Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ContainerException($"unable to create the state root {Root}: {e.Message}");
+        }
+    }
+
+    /// <summary>Creates the container's directory; fails if the id is taken.</summary>
+    public ContainerLock CreateContainerDir(string id)
+    {
+        EnsureRoot();
+        string dir = DirOf(id);
+        unsafe
+        {
+            fixed (byte* p = Posix.Z(dir))
+            {
+                if (Tmds.Linux.LibC.mkdir(p, 0x1c9 /* 0711 */) < 0)
+                {
+                    int e = Posix.LastErrno;
+                    if (e == Errno.EEXIST) throw new ContainerException($"container with id exists: {id}");
+                    throw new LinuxException(e, $"unable to create the state directory {dir}");
+                }
+            }
+        }
+        return ContainerLock.Acquire(dir);
+    }
+
+    public bool Exists(string id) => Directory.Exists(DirOf(id));
+
+    /// <summary>Locks an existing container's directory, or says it does not exist.</summary>
+    public ContainerLock Lock(string id)
+    {
+        string dir = DirOf(id);
+        if (!Directory.Exists(dir)) throw NotFound(id);
+        return ContainerLock.Acquire(dir);
+    }
+
+    public static ContainerException NotFound(string id) => new($"container does not exist");
+
+    public ContainerRecord? TryRead(string id)
+    {
+        string path = Path.Combine(DirOf(id), StateFile);
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        try { return JsonSerializer.Deserialize(bytes, StateJsonContext.Default.ContainerRecord); }
+        catch (JsonException) { return null; }
+    }
+
+    public ContainerRecord Read(string id) => TryRead(id) ?? throw NotFound(id);
+
+    public void Write(ContainerRecord record)
+    {
+        string dir = DirOf(record.Id);
+        AtomicFile.Write(Path.Combine(dir, StateFile), JsonSerializer.SerializeToUtf8Bytes(record, StateJsonContext.Default.ContainerRecord));
+    }
+
+    public IEnumerable<string> Ids()
+    {
+        if (!Directory.Exists(Root)) return [];
+        return Directory.EnumerateDirectories(Root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
+    }
+
+    public void Remove(string id)
+    {
+        string dir = DirOf(id);
+        try { Directory.Delete(dir, recursive: true); }
+        catch (DirectoryNotFoundException) { }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ContainerException($"unable to remove the state directory {dir}: {e.Message}");
+        }
+    }
+}
+
+/// <summary>Writes a file by temp + rename in the same directory, so readers see the old or the new content, whole.</summary>
+public static class AtomicFile
+{
+    public static void Write(string path, ReadOnlySpan<byte> content)
+    {
+        string tmp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "." + Path.GetFileName(path) + ".tmp" + Environment.ProcessId);
+        int fd = Posix.Open(tmp, Flags.O_WRONLY | Flags.O_CREAT | Flags.O_TRUNC, 0x1a4);
+        try { Posix.WriteAll(fd, content, $"write {tmp}"); }
+        finally { Posix.Close(fd); }
+        try { File.Move(tmp, path, overwrite: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(tmp);
+            throw new ContainerException($"unable to write {path}: {e.Message}");
+        }
+    }
+}
+
+/// <summary>An flock on the container's directory, released on dispose.</summary>
+public sealed class ContainerLock : IDisposable
+{
+    private int _fd;
+
+    private ContainerLock(int fd) => _fd = fd;
+
+    public int Fd => _fd;
+
+    public static ContainerLock Acquire(string dir)
+    {
+        int fd = Posix.TryOpen(dir, Flags.O_RDONLY | Flags.O_DIRECTORY);
+        if (fd == -Errno.ENOENT) throw StateStore.NotFound(Path.GetFileName(dir));
+        if (fd < 0) throw new LinuxException(-fd, $"unable to open {dir}");
+        Posix.Flock(fd, Flags.LOCK_EX, $"unable to lock {dir}");
+        return new ContainerLock(fd);
+    }
+
+    public void Dispose()
+    {
+        Posix.Close(_fd);
+        _fd = -1;
+    }
+}

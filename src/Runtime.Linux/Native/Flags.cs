@@ -1,0 +1,51 @@
+namespace Runsharp.Linux.Native;
+
+/// <summary>Kernel ABI constants (x86_64) as compile-time values, so plans can be built from them.</summary>
+public static class Flags
+{
+    // open(2)
+    public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100,
+        O_TRUNC = 0x200, O_APPEND = 0x400, O_NONBLOCK = 0x800, O_SYNC = 0x101000, O_DIRECTORY = 0x10000,
+        O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000, O_PATH = 0x200000;
+    public const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_EMPTY_PATH = 0x1000, AT_EACCESS = 0x200,
+        AT_REMOVEDIR = 0x200;
+
+    // openat2(2) resolve flags
+    public const ulong RESOLVE_NO_XDEV = 0x01, RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04,
+        RESOLVE_BENEATH = 0x08, RESOLVE_IN_ROOT = 0x10;
+
+    // clone(2) / unshare(2) / setns(2)
+    public const long CLONE_NEWTIME = 0x80, CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400,
+        CLONE_PIDFD = 0x1000, CLONE_PARENT = 0x8000, CLONE_NEWNS = 0x20000, CLONE_NEWCGROUP = 0x02000000,
+        CLONE_NEWUTS = 0x04000000, CLONE_NEWIPC = 0x08000000, CLONE_NEWUSER = 0x10000000,
+        CLONE_NEWPID = 0x20000000, CLONE_NEWNET = 0x40000000, CLONE_INTO_CGROUP = 0x200000000;
+
+    // mount(2)
+    public const long MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_SYNCHRONOUS = 16,
+        MS_REMOUNT = 32, MS_MANDLOCK = 64, MS_DIRSYNC = 128, MS_NOSYMFOLLOW = 256, MS_NOATIME = 1024,
+        MS_NODIRATIME = 2048, MS_BIND = 4096, MS_MOVE = 8192, MS_REC = 16384, MS_SILENT = 32768,
+        MS_POSIXACL = 1 << 16, MS_UNBINDABLE = 1 << 17, MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19,
+        MS_SHARED = 1 << 20, MS_RELATIME = 1 << 21, MS_I_VERSION = 1 << 23, MS_STRICTATIME = 1 << 24,
+        MS_LAZYTIME = 1 << 25;
+    public const int MNT_DETACH = 2, UMOUNT_NOFOLLOW = 8;
+
+    // prctl(2)
+    public const int PR_SET_PDEATHSIG = 1, PR_SET_DUMPABLE = 4, PR_SET_KEEPCAPS = 8, PR_SET_NAME = 15,
+        PR_CAPBSET_DROP = 24, PR_SET_NO_NEW_PRIVS = 38, PR_CAP_AMBIENT = 47, PR_CAP_AMBIENT_RAISE = 2,
+        PR_CAP_AMBIENT_CLEAR_ALL = 4, PR_SET_CHILD_SUBREAPER = 36;
+
+    // file modes
+    public const int S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFREG = 0x8000,
+        S_IFIFO = 0x1000, S_IFLNK = 0xA000, S_IFSOCK = 0xC000;
+
+    // signals, wait
+    public const int SIGKILL = 9, SIGCHLD = 17, SIGTERM = 15, SIG_SETMASK = 2, WNOHANG = 1, __WALL = 0x40000000;
+
+    // ioctl
+    public const uint TIOCSCTTY = 0x540E, TIOCGPTN = 0x80045430, TIOCSPTLCK = 0x40045431, TIOCSWINSZ = 0x5414,
+        NS_GET_NSTYPE = 0xB703;
+
+    public const int CLOSE_RANGE_CLOEXEC = 4;
+    public const int LOCK_EX = 2, LOCK_UN = 8;
+    public const int SOL_SOCKET = 1, SCM_RIGHTS = 1, AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
+}
