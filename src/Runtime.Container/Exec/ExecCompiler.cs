@@ -27,7 +27,9 @@ public static class ExecCompiler
         var args = process.Args!;
         var candidates = Candidates(args[0], env).Select(plan.String).ToList();
         var exe = plan.NewSlot();
-        plan.Step($"exec: \"{args[0]}\"", StepKind.ResolveExecutable, plan.PointerArray(candidates), result: exe);
+        bool searched = !args[0].Contains('/');
+        string what = searched ? $"exec: \"{args[0]}\"" : $"exec: \"{args[0]}\": stat {args[0]}";
+        plan.Step(what, StepKind.ResolveExecutable, plan.PointerArray(candidates), searched ? 1 : 0, result: exe);
         return exe;
     }
 

@@ -18,8 +18,15 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
         return Output(id, record, status);
     }
 
+    /// <summary>Every container; the owner is the state directory's owner by name, as runc's list shows it.</summary>
     public IReadOnlyList<ContainerStateOutput> List() =>
-        store.Ids().Select(id => { var r = store.TryRead(id); return Output(id, r, StatusProbe.Probe(store, r)); }).ToList();
+        store.Ids().Where(Runsharp.Spec.ContainerIdValidator.IsValid).Select(id =>
+        {
+            var r = store.TryRead(id);
+            var output = Output(id, r, StatusProbe.Probe(store, r));
+            output.Owner = UserNames.OwnerOf(store.DirOf(id));
+            return output;
+        }).ToList();
 
     private static ContainerStateOutput Output(string id, ContainerRecord? r, ContainerStatus status) => new()
     {
@@ -97,6 +104,7 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
     {
         if (!store.Exists(id))
         {
+            // Like runc: forcing the delete of what is not there (even a malformed id) is not an error.
             if (force) return;
             throw StateStore.NotFound(id);
         }
@@ -106,7 +114,8 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
             var status = StatusProbe.Probe(store, record);
             if (record is not null && status is not ContainerStatus.Stopped)
             {
-                if (!force) throw new ContainerException($"cannot delete container {id} that is not stopped: {status.Name()}");
+                // A created container is deleted without --force, as runc does (containerd's shim relies on it).
+                if (!force && status is not ContainerStatus.Created) throw new ContainerException($"cannot delete container {id} that is not stopped: {status.Name()}");
                 KillAndWait(record);
             }
             if (record is not null && Cgroup(record) is { } cgroup)

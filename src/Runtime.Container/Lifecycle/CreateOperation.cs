@@ -20,6 +20,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
     {
         if (ContainerIdValidator.Validate(options.Id) is { } idError) throw new ContainerException(idError);
         string bundle = Path.GetFullPath(options.Bundle);
+        if (!Directory.Exists(bundle)) throw new ContainerException($"bundle {bundle}: no such file or directory");
         string? pidFile = options.PidFile is null ? null : Path.GetFullPath(options.PidFile);
         var spec = LoadSpec(bundle);
         var process = spec.Process!;

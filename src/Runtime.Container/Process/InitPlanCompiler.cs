@@ -68,9 +68,11 @@ public static class InitPlanCompiler
         RootfsCompiler.CompileReadonlyRoot(plan, spec);
         plan.Syscall($"unable to change to the working directory {process.Cwd} (process.cwd)", Sys.chdir, plan.String(process.Cwd));
 
-        CapabilityCompiler.CompileBoundingDrop(plan, process.Capabilities, ctx.CapLastCap);
+        // No capabilities object means every set empty, bounding included (runc does the same).
+        var caps = process.Capabilities ?? new LinuxCapabilities();
+        CapabilityCompiler.CompileBoundingDrop(plan, caps, ctx.CapLastCap);
         UserCompiler.CompileSwitch(plan, process.User);
-        CapabilityCompiler.CompileSets(plan, process.Capabilities, ctx.CapLastCap);
+        CapabilityCompiler.CompileSets(plan, caps, ctx.CapLastCap);
         UserCompiler.CompileUmask(plan, process.User);
         UserCompiler.CompileNoNewPrivileges(plan, process);
 

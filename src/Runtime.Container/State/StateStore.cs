@@ -15,7 +15,9 @@ public sealed class StateStore(string root)
 
     public string Root { get; } = Path.GetFullPath(root);
 
-    public string DirOf(string id) => Path.Combine(Root, id);
+    /// <summary>The container's directory. The id is checked first: "..", "/" or worse must never reach a path.</summary>
+    public string DirOf(string id) =>
+        Runsharp.Spec.ContainerIdValidator.IsValid(id) ? Path.Combine(Root, id) : throw new ContainerException("invalid container ID format");
 
     public void EnsureRoot()
     {
@@ -41,7 +43,7 @@ public sealed class StateStore(string root)
                 if (Tmds.Linux.LibC.mkdir(p, 0x1c9 /* 0711 */) < 0)
                 {
                     int e = Posix.LastErrno;
-                    if (e == Errno.EEXIST) throw new ContainerException($"container with id exists: {id}");
+                    if (e == Errno.EEXIST) throw new ContainerException("container with given ID already exists");
                     throw new LinuxException(e, $"unable to create the state directory {dir}");
                 }
             }
@@ -49,7 +51,7 @@ public sealed class StateStore(string root)
         return ContainerLock.Acquire(dir);
     }
 
-    public bool Exists(string id) => Directory.Exists(DirOf(id));
+    public bool Exists(string id) => Runsharp.Spec.ContainerIdValidator.IsValid(id) && Directory.Exists(DirOf(id));
 
     /// <summary>Locks an existing container's directory, or says it does not exist.</summary>
     public ContainerLock Lock(string id)

@@ -48,7 +48,7 @@ public static unsafe class ChildExecutor
             case StepKind.ReadonlyPath: return ReadonlyPath(plan, (byte*)a[0]);
             case StepKind.Remount: return Remount(plan, (byte*)a[0], a[1]);
             case StepKind.SetupConsole: return SetupConsole(plan, (int)a[0], (byte*)a[1], (byte*)a[2], (byte*)a[3]);
-            case StepKind.ResolveExecutable: return ResolveExecutable(plan, (byte**)a[0], aux);
+            case StepKind.ResolveExecutable: return ResolveExecutable(plan, (byte**)a[0], a[1] != 0, aux);
             case StepKind.ReadByte: return ReadByte(plan, (int)a[0]);
             case StepKind.ResetSignals: return ResetSignals(plan);
             case StepKind.SetupDone: setupDone = true; return 0;
@@ -280,7 +280,7 @@ public static unsafe class ChildExecutor
     }
 
     /// <summary>First candidate that is a regular file with an execute bit; its pointer is the result.</summary>
-    private static long ResolveExecutable(PlanHeader* plan, byte** candidates, int* aux)
+    private static long ResolveExecutable(PlanHeader* plan, byte** candidates, bool searched, int* aux)
     {
         byte* stat = stackalloc byte[144];
         int count = 0;
@@ -295,7 +295,8 @@ public static unsafe class ChildExecutor
             return (long)*c;
         }
         // A name searched on $PATH that was found nowhere.
-        if (count > 1 || (count == 1 && lastError == -ENOENT)) *aux = SyncRecord.AuxNotInPath;
+        if (searched && lastError == -ENOENT) *aux = SyncRecord.AuxNotInPath;
+        _ = count;
         return lastError;
     }
 
