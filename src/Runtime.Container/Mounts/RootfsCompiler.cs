@@ -24,6 +24,12 @@ public static class RootfsCompiler
         // cwd over to its copy of that mount. Looking the rootfs up by name from there needs no path walk from
         // "/" (which a user namespace may not be allowed to do), and after the bind the same lookup crosses
         // into the new mount, giving the root fd used from here on.
+        if (ctx.JoinFds.ContainsKey(NamespaceTypes.Mount))
+        {
+            // setns into a mount namespace moved our cwd to its root: find the rootfs by path there.
+            plan.Syscall($"unable to enter {Path.GetDirectoryName(ctx.RootfsPath)} in the joined mount namespace (root.path)",
+                Sys.chdir, plan.String(Path.GetDirectoryName(ctx.RootfsPath) ?? "/"));
+        }
         var name = plan.String(Path.GetFileName(ctx.RootfsPath.TrimEnd('/')));
         plan.Syscall($"unable to bind-mount the rootfs {ctx.RootfsPath} onto itself (root.path)", Sys.mount,
             name, name, 0, Flags.MS_BIND | Flags.MS_REC, 0);
