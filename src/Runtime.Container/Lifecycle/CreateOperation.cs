@@ -60,7 +60,8 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                 Spec = spec, BundleDir = bundle, RootfsPath = rootfs,
                 SyncWriteFd = syncWrite, SyncReadFd = syncRead, GoReadFd = goRead, GoWriteFd = goWrite,
                 ExecFifoFd = fifoFd, ConsoleSocketFd = consoleFd, CloseInChild = [dirLock.Fd, ownCwd, rootfsParentFd],
-                JoinFds = namespaces.JoinFds, PreserveFds = options.PreserveFds, NoPivot = options.NoPivot,
+                JoinFds = namespaces.JoinFds, PreserveFds = options.PreserveFds,
+                SessionKeyring = options.NoNewKeyring ? null : "_ses." + options.Id, NoPivot = options.NoPivot,
                 CapLastCap = Capabilities.LastCap(), CgroupMount = CgroupMountSources.For(cgroup),
             };
             var builder = InitPlanCompiler.Compile(ctx, namespaces, HomeDirectory.Lookup(rootfs, process.User.Uid));

@@ -25,6 +25,8 @@ public sealed class InitContext
     /// <summary>Namespaces joined by path: spec type -> open fd (checked to be of that type).</summary>
     public IReadOnlyDictionary<string, int> JoinFds { get; init; } = new Dictionary<string, int>();
     public int PreserveFds { get; init; }
+    /// <summary>Name of the session keyring the init joins ("_ses.&lt;id&gt;"), or null for --no-new-keyring.</summary>
+    public string? SessionKeyring { get; init; }
     public bool NoPivot { get; init; }
     public int CapLastCap { get; init; } = 40;
     /// <summary>What a "cgroup" mount shows on this host (host directories of the container's cgroups).</summary>

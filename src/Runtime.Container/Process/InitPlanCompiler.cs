@@ -49,6 +49,13 @@ public static class InitPlanCompiler
             plan.Syscall("unable to create the cgroup namespace (linux.namespaces)", Sys.unshare, Flags.CLONE_NEWCGROUP);
         }
 
+        if (ctx.SessionKeyring is not null)
+        {
+            // A fresh session keyring, so the container cannot reach the caller's keys (runc's default).
+            plan.Syscall("unable to join a new session keyring", Sys.keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */,
+                plan.String(ctx.SessionKeyring), ignoreErrno: Linux.Errno.ENOSYS);
+        }
+
         if (namespaces.Has(NamespaceTypes.Mount))
         {
             var steps = new MountSteps(plan);
