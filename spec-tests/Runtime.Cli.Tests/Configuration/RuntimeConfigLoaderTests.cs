@@ -126,6 +126,6 @@ public class RuntimeConfigLoaderTests : IDisposable
         Assert.Equal("info", config.LogLevel);
         Assert.Equal("text", config.LogFormat);
         Assert.Equal("cgroupfs", config.CgroupDriver);
-        Assert.Equal("/", config.DefaultCgroupParent);
+        Assert.Equal("", config.DefaultCgroupParent);
     }
 }

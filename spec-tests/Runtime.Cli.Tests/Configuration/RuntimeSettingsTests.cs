@@ -36,7 +36,7 @@ public class RuntimeSettingsTests
         Assert.Null(s.Log.Path);
         Assert.Equal("cgroupfs", s.CgroupDriver);
         Assert.False(s.UseSystemdCgroup);
-        Assert.Equal("/", s.DefaultCgroupParent);
+        Assert.Equal("", s.DefaultCgroupParent); // runc: the id relative to our own cgroup
         Assert.Null(s.Rootless);
     }
 
