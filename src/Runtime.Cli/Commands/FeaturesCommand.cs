@@ -1,4 +1,5 @@
 using Runsharp.Container.Security;
+using Runsharp.Container.Security.Seccomp;
 using Runsharp.Spec;
 
 namespace Runsharp.Cli.Commands;
@@ -26,7 +27,15 @@ public static class FeaturesCommand
                 Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "user", "uts"],
                 Capabilities = Capabilities.Names.ToList(),
                 Cgroup = new FeaturesCgroup { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = false },
-                Seccomp = new FeaturesSeccomp { Enabled = false },
+                Seccomp = new FeaturesSeccomp
+                {
+                    Enabled = true,
+                    Actions = SeccompSupport.Actions.ToList(),
+                    Operators = SeccompSupport.Operators.Keys.ToList(),
+                    Archs = SeccompSupport.Architectures.Keys.ToList(),
+                    KnownFlags = SeccompSupport.Flags.Keys.ToList(),
+                    SupportedFlags = SeccompSupport.SupportedFlags().ToList(),
+                },
                 Apparmor = new FeaturesEnabled { Enabled = false },
                 Selinux = new FeaturesEnabled { Enabled = false },
             },

@@ -33,9 +33,10 @@ public static class ExecCompiler
         return exe;
     }
 
-    public static void CompileHandOff(PlanBuilder plan, int syncFd, int fifoFd, int preserveFds)
+    /// <param name="fdsMarked">true when <see cref="CompileCloseOnExec"/> already ran earlier (before a seccomp load).</param>
+    public static void CompileHandOff(PlanBuilder plan, int syncFd, int fifoFd, int preserveFds, bool fdsMarked = false)
     {
-        plan.Syscall("unable to mark inherited file descriptors close-on-exec", Sys.close_range, 3 + preserveFds, uint.MaxValue, Flags.CLOSE_RANGE_CLOEXEC);
+        if (!fdsMarked) CompileCloseOnExec(plan, preserveFds);
         plan.Syscall("unable to clear the parent-death signal", Sys.prctl, Flags.PR_SET_PDEATHSIG, 0);
         var ready = new byte[16];
         BitConverter.TryWriteBytes(ready.AsSpan(0), SyncRecord.Ready);
@@ -44,6 +45,9 @@ public static class ExecCompiler
         plan.Step("unable to reset signal handlers", StepKind.ResetSignals);
         if (fifoFd >= 0) plan.Step("unable to wait for start on exec.fifo", StepKind.ReadByte, fifoFd);
     }
+
+    public static void CompileCloseOnExec(PlanBuilder plan, int preserveFds) =>
+        plan.Syscall("unable to mark inherited file descriptors close-on-exec", Sys.close_range, 3 + preserveFds, uint.MaxValue, Flags.CLOSE_RANGE_CLOEXEC);
 
     public static void CompileExecve(PlanBuilder plan, OciProcess process, Slot exe, IReadOnlyList<string> env)
     {

@@ -3,6 +3,7 @@ using Runsharp.Container.Mounts;
 using Runsharp.Container.Namespaces;
 using Runsharp.Container.Process.Plan;
 using Runsharp.Container.Security;
+using Runsharp.Container.Security.Seccomp;
 using Runsharp.Linux.Native;
 using Runsharp.Spec;
 
@@ -20,6 +21,7 @@ public static class InitPlanCompiler
         var spec = ctx.Spec;
         var process = spec.Process ?? throw new ContainerException("process: the container needs a process");
         var plan = new PlanBuilder();
+        var seccomp = SeccompFilterBuilder.Build(spec.Linux?.Seccomp); // libseccomp, here in the parent
 
         // Handshake: drop the parent's pipe ends, die with the parent until ready, wait for "go".
         if (ctx.SyncReadFd >= 0) plan.Syscall("close", Sys.close, ctx.SyncReadFd);
@@ -77,6 +79,8 @@ public static class InitPlanCompiler
 
         // No capabilities object means every set empty, bounding included (runc does the same).
         var caps = process.Capabilities ?? new LinuxCapabilities();
+        // Without no_new_privs, loading seccomp needs CAP_SYS_ADMIN: before the user switch and capset (runc's order).
+        if (!process.NoNewPrivileges) SeccompCompiler.CompileLoad(plan, seccomp, ctx.PreserveFds);
         CapabilityCompiler.CompileBoundingDrop(plan, caps, ctx.CapLastCap);
         UserCompiler.CompileSwitch(plan, process.User);
         CapabilityCompiler.CompileSets(plan, caps, ctx.CapLastCap);
@@ -85,7 +89,9 @@ public static class InitPlanCompiler
 
         var env = ExecCompiler.Environment(process, home);
         var exe = ExecCompiler.CompileResolve(plan, process, env);
-        ExecCompiler.CompileHandOff(plan, ctx.SyncWriteFd, ctx.ExecFifoFd, ctx.PreserveFds);
+        // With no_new_privs: as late as errors can still be reported, so few of our own syscalls meet the filter.
+        if (process.NoNewPrivileges) SeccompCompiler.CompileLoad(plan, seccomp, ctx.PreserveFds);
+        ExecCompiler.CompileHandOff(plan, ctx.SyncWriteFd, ctx.ExecFifoFd, ctx.PreserveFds, fdsMarked: seccomp is not null);
         ExecCompiler.CompileExecve(plan, process, exe, env);
         return plan;
     }
