@@ -141,6 +141,11 @@ public static unsafe class Posix
         }
     }
 
+    public static int MemfdCreate(string name, string action)
+    {
+        fixed (byte* p = Z(name)) return (int)Call(action, Sys.memfd_create, (long)p, 1 /* MFD_CLOEXEC */);
+    }
+
     public static void Fchdir(int fd, string action) => Check(fchdir(fd), action);
 
     public static void Flock(int fd, int op, string action) => Call(action, Sys.flock, fd, op);

@@ -12,6 +12,7 @@ public sealed class CommandContext(ParsedCommandLine command, RuntimeSettings se
     public RuntimeSettings Settings { get; } = settings;
     public StateStore Store { get; } = new(settings.Root);
     public Action<string> Debug { get; } = RuntimeLog.Current.Debug;
+    public Action<string> Warn { get; } = RuntimeLog.Current.Warning;
 }
 
 /// <summary>stdout, written and flushed explicitly (no console machinery on other threads).</summary>

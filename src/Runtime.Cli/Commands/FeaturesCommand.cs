@@ -13,7 +13,7 @@ public static class FeaturesCommand
         {
             OciVersionMin = "1.0.0",
             OciVersionMax = DefaultSpec.OciVersion,
-            Hooks = [],
+            Hooks = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
             MountOptions =
             [
                 "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "iversion", "lazytime",

@@ -36,7 +36,7 @@ public static class StartCommand
 {
     public static int Run(CommandContext c)
     {
-        new ContainerOperations(c.Store, c.Debug).Start(c.Command.ContainerId);
+        new ContainerOperations(c.Store, c.Debug, c.Warn).Start(c.Command.ContainerId);
         return 0;
     }
 }
@@ -45,7 +45,7 @@ public static class StateCommand
 {
     public static int Run(CommandContext c)
     {
-        Output.Write(SpecJson.Serialize(new ContainerOperations(c.Store, c.Debug).State(c.Command.ContainerId)));
+        Output.Write(SpecJson.Serialize(new ContainerOperations(c.Store, c.Debug, c.Warn).State(c.Command.ContainerId)));
         return 0;
     }
 }
@@ -55,7 +55,7 @@ public static class KillCommand
     public static int Run(CommandContext c)
     {
         int signal = Signals.Parse(c.Command.Arg(1) ?? "SIGTERM");
-        new ContainerOperations(c.Store, c.Debug).Kill(c.Command.ContainerId, signal, c.Command.GetBool("all"));
+        new ContainerOperations(c.Store, c.Debug, c.Warn).Kill(c.Command.ContainerId, signal, c.Command.GetBool("all"));
         return 0;
     }
 }
@@ -64,7 +64,7 @@ public static class DeleteCommand
 {
     public static int Run(CommandContext c)
     {
-        new ContainerOperations(c.Store, c.Debug).Delete(c.Command.ContainerId, c.Command.GetBool("force"));
+        new ContainerOperations(c.Store, c.Debug, c.Warn).Delete(c.Command.ContainerId, c.Command.GetBool("force"));
         return 0;
     }
 }

@@ -9,7 +9,7 @@ public static class ListCommand
 {
     public static int Run(CommandContext c)
     {
-        var states = new ContainerOperations(c.Store, c.Debug).List();
+        var states = new ContainerOperations(c.Store, c.Debug, c.Warn).List();
         var cmd = c.Command;
         if (cmd.GetBool("quiet"))
         {

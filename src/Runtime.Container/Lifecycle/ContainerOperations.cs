@@ -1,4 +1,5 @@
 using Runsharp.Cgroups;
+using Runsharp.Container.Hooks;
 using Runsharp.Container.State;
 using Runsharp.Linux;
 using Runsharp.Linux.Native;
@@ -8,7 +9,7 @@ using ContainerStatus = Runsharp.Container.State.ContainerStatus;
 namespace Runsharp.Container.Lifecycle;
 
 /// <summary>start, kill, delete and state of an existing container. Each takes the container's lock.</summary>
-public sealed class ContainerOperations(StateStore store, Action<string>? debug = null)
+public sealed class ContainerOperations(StateStore store, Action<string>? debug = null, Action<string>? warn = null)
 {
     public ContainerStateOutput State(string id)
     {
@@ -53,6 +54,18 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
             case ContainerStatus.Running: throw new ContainerException("cannot start an already running container");
             default: throw new ContainerException($"cannot start a container in the {StatusProbe.Probe(store, record).Name()} state");
         }
+        var hooks = SavedSpec(id)?.Hooks;
+        if (hooks?.StartContainer is { Count: > 0 } startHooks)
+        {
+            try { HookRunner.Run("startContainer", startHooks, HookState(record, Spec.ContainerStatus.Created), containerPid: record.Pid); }
+            catch (ContainerException)
+            {
+                // The spec: a failed startContainer hook stops the container, then poststop runs.
+                KillAndWait(record);
+                HookRunner.RunAll("poststop", hooks.Poststop, HookState(record, Spec.ContainerStatus.Stopped), warn);
+                throw;
+            }
+        }
         string fifo = Path.Combine(store.DirOf(id), StateStore.ExecFifo);
         int fd = Posix.TryOpen(fifo, Flags.O_WRONLY | Flags.O_NONBLOCK);
         if (fd < 0) throw new ContainerException(fd == -Errno.ENXIO ? "container not running" : $"unable to open {fifo}: {Errno.Message(-fd)}");
@@ -60,6 +73,7 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
         finally { Posix.Close(fd); }
         File.Delete(fifo);
         debug?.Invoke($"started {id} (pid {record.Pid})");
+        HookRunner.RunAll("poststart", hooks?.Poststart, HookState(record, Spec.ContainerStatus.Running), warn);
     }
 
     public void Kill(string id, int signal, bool all)
@@ -108,9 +122,13 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
             if (force) return;
             throw StateStore.NotFound(id);
         }
+        List<Hook>? poststop = null;
+        ContainerRecord? deleted = null;
         using (var _ = store.Lock(id))
         {
             var record = store.TryRead(id);
+            poststop = SavedSpec(id)?.Hooks?.Poststop;
+            deleted = record;
             var status = StatusProbe.Probe(store, record);
             if (record is not null && status is not ContainerStatus.Stopped)
             {
@@ -126,7 +144,21 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
             store.Remove(id);
         }
         debug?.Invoke($"deleted {id}");
+        if (deleted is not null) HookRunner.RunAll("poststop", poststop, HookState(deleted, Spec.ContainerStatus.Stopped), warn);
     }
+
+    /// <summary>The config saved at create (hooks are read from it later).</summary>
+    private Spec.Spec? SavedSpec(string id)
+    {
+        try { return SpecLoader.LoadConfig(store.DirOf(id)); }
+        catch (SpecException e) { debug?.Invoke($"saved config of {id}: {e.Message}"); return null; }
+    }
+
+    private static Spec.State HookState(ContainerRecord r, string status) => new()
+    {
+        OciVersion = r.OciVersion, Id = r.Id, Status = status, Pid = status == Spec.ContainerStatus.Stopped ? 0 : r.Pid,
+        Bundle = r.Bundle, Annotations = r.Annotations,
+    };
 
     private static void KillAndWait(ContainerRecord record)
     {

@@ -1,4 +1,5 @@
 using Runsharp.Cgroups;
+using Runsharp.Container.Hooks;
 using Runsharp.Container.Namespaces;
 using Runsharp.Container.Process;
 using Runsharp.Container.Security;
@@ -83,7 +84,16 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             cgroup.AddProcess(pid);
             ParentSideLimits.Apply(pid, process);
             Posix.WriteAll(goWrite, [1], "unable to release the container's init");
-            InitLauncher.AwaitReady(syncRead, pid, plan.Descriptions);
+            int initPid = pid;
+            InitLauncher.AwaitReady(syncRead, pid, plan.Descriptions, () =>
+            {
+                var state = HookState(spec, options.Id, bundle, initPid, Spec.ContainerStatus.Creating);
+                // The validation suite (and crun) expect prestart to see "created"; the newer hooks get the spec's "creating".
+                HookRunner.Run("prestart", spec.Hooks?.Prestart, HookState(spec, options.Id, bundle, initPid, Spec.ContainerStatus.Created));
+                HookRunner.Run("createRuntime", spec.Hooks?.CreateRuntime, state);
+                HookRunner.Run("createContainer", spec.Hooks?.CreateContainer, state, containerPid: initPid);
+                Posix.WriteAll(goWrite, [1], "unable to release the container's init after its hooks");
+            });
             debug?.Invoke("init ready");
 
             var record = new ContainerRecord
@@ -109,6 +119,11 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             foreach (var fd in fds) Posix.Close(fd);
         }
     }
+
+    public static Spec.State HookState(Spec.Spec spec, string id, string bundle, int pid, string status) => new()
+    {
+        OciVersion = spec.OciVersion, Id = id, Status = status, Pid = pid, Bundle = bundle, Annotations = spec.Annotations,
+    };
 
     private static Spec.Spec LoadSpec(string bundle)
     {

@@ -36,8 +36,9 @@ public sealed class MountSteps(PlanBuilder plan)
         plan.Step(description, StepKind.MkdirAllInRoot, root, plan.String(relative), 0x1ed, plan.Zeroed(relative.Length + 1));
     }
 
+    /// <summary>The scratch buffer holds the parent path and, after it, MkdirAllInRoot's own copy of it.</summary>
     public void CreateFile(Arg root, string relative, string description) =>
-        plan.Step(description, StepKind.CreateFileInRoot, root, plan.String(relative), 0x1a4, plan.Zeroed(relative.Length + 1));
+        plan.Step(description, StepKind.CreateFileInRoot, root, plan.String(relative), 0x1a4, plan.Zeroed(2 * (relative.Length + 1)));
 
     /// <summary>Points the shared "/proc/self/fd/N" buffer at the fd in <paramref name="fd"/>; returns the buffer.</summary>
     public ArenaRef FdPath(Slot fd, string description)

@@ -48,19 +48,21 @@ public static unsafe class InitLauncher
     }
 
     /// <summary>Waits for the child's Ready or Error record; turns an error into the step's message.</summary>
-    public static void AwaitReady(int syncReadFd, int pid, IReadOnlyList<string> descriptions)
+    public static void AwaitReady(int syncReadFd, int pid, IReadOnlyList<string> descriptions, Action? onHooksPlease = null)
     {
         Span<byte> buf = stackalloc byte[sizeof(SyncRecord)];
-        int n = Posix.ReadFull(syncReadFd, buf, "unable to read from the container's init");
-        if (n == sizeof(SyncRecord))
+        int n;
+        while ((n = Posix.ReadFull(syncReadFd, buf, "unable to read from the container's init")) == sizeof(SyncRecord))
         {
             var rec = MemoryMarshal.Read<SyncRecord>(buf);
+            if (rec.Kind == SyncRecord.HooksPlease && onHooksPlease is not null) { onHooksPlease(); continue; }
             if (rec.Kind == SyncRecord.Ready) return;
             if (rec.Kind == SyncRecord.Error)
             {
                 Posix.WaitPid(pid, 0);
                 throw new ContainerException(Describe(rec, descriptions));
             }
+            break;
         }
         var (_, status) = Posix.WaitPid(pid, 0);
         throw new ContainerException($"the container's init exited before it was ready (status {Posix.ExitCodeOf(status)})");

@@ -28,10 +28,11 @@ public static class InitPlanCompiler
         if (ctx.GoWriteFd >= 0) plan.Syscall("close", Sys.close, ctx.GoWriteFd);
         foreach (var fd in ctx.CloseInChild) plan.Syscall("close", Sys.close, fd);
         plan.Syscall("unable to set the parent-death signal", Sys.prctl, Flags.PR_SET_PDEATHSIG, Flags.SIGKILL);
+        bool hooks = HasCreateHooks(spec);
         if (ctx.GoReadFd >= 0)
         {
             plan.Step("the runtime went away before the container was set up", StepKind.ReadByte, ctx.GoReadFd);
-            plan.Syscall("close", Sys.close, ctx.GoReadFd);
+            if (!hooks) plan.Syscall("close", Sys.close, ctx.GoReadFd);
         }
         plan.Syscall("unable to make the init non-dumpable", Sys.prctl, Flags.PR_SET_DUMPABLE, 0);
         plan.Syscall("unable to set process name", Sys.prctl, Flags.PR_SET_NAME, plan.String("runsharp:[INIT]"));
@@ -62,12 +63,14 @@ public static class InitPlanCompiler
         {
             var steps = new MountSteps(plan);
             var root = RootfsCompiler.CompilePrePivot(steps, ctx, namespaces.IsNew(NamespaceTypes.Network), namespaces.Has(NamespaceTypes.User));
+            if (hooks) CompileHookPoint(plan, ctx);
             RootfsCompiler.CompilePivot(plan, root, ctx.NoPivot);
             RootfsCompiler.CompilePostPivot(plan, spec);
         }
         else
         {
             // No mount namespace: the host's mounts must not change, so only enter the rootfs.
+            if (hooks) CompileHookPoint(plan, ctx);
             plan.Syscall($"unable to chroot into {ctx.RootfsPath} (root.path)", Sys.chroot, plan.String(ctx.RootfsPath));
             plan.Syscall("unable to change to the new root", Sys.chdir, plan.String("/"));
         }
@@ -94,5 +97,18 @@ public static class InitPlanCompiler
         ExecCompiler.CompileHandOff(plan, ctx.SyncWriteFd, ctx.ExecFifoFd, ctx.PreserveFds, fdsMarked: seccomp is not null);
         ExecCompiler.CompileExecve(plan, process, exe, env);
         return plan;
+    }
+
+    private static bool HasCreateHooks(Spec.Spec spec) =>
+        spec.Hooks is { } h && (h.Prestart?.Count > 0 || h.CreateRuntime?.Count > 0 || h.CreateContainer?.Count > 0);
+
+    /// <summary>The mounts exist, pivot_root has not happened: the parent runs the create-phase hooks now.</summary>
+    private static void CompileHookPoint(PlanBuilder plan, InitContext ctx)
+    {
+        var please = new byte[16];
+        BitConverter.TryWriteBytes(please.AsSpan(0), Child.SyncRecord.HooksPlease);
+        plan.Syscall("unable to ask the runtime to run hooks", Sys.write, ctx.SyncWriteFd, plan.Bytes(please), please.Length);
+        plan.Step("a create hook failed or the runtime went away", StepKind.ReadByte, ctx.GoReadFd);
+        plan.Syscall("close", Sys.close, ctx.GoReadFd);
     }
 }

@@ -9,7 +9,10 @@ namespace Runsharp.Container.Process.Child;
 ///   ----------------------------------  ----------------------------------------------
 ///   (clone)                             places pid in cgroups, prlimit, oom_score_adj
 ///   ReadByte(go pipe)            <----  writes 1 byte ("go")
-///   setup steps...
+///   setup steps (mounts)...
+///   HooksPlease {3}              ---->  runs prestart, createRuntime, createContainer hooks
+///   ReadByte(go pipe)            <----  writes 1 byte
+///   setup steps (pivot_root onwards)...
 ///   Ready  {1, step, 0, 0}       ---->  writes state.json, pid file; create returns
 ///   (on failure) Error {2, step, errno, aux} -> parent names the step, cleans up
 ///   ReadByte(exec.fifo)          <----  `start` writes 1 byte
@@ -18,7 +21,7 @@ namespace Runsharp.Container.Process.Child;
 [StructLayout(LayoutKind.Sequential)]
 public struct SyncRecord
 {
-    public const int Ready = 1, Error = 2;
+    public const int Ready = 1, Error = 2, HooksPlease = 3;
     /// <summary>Aux value on Error: the program was not found on $PATH.</summary>
     public const int AuxNotInPath = 1;
 
