@@ -453,8 +453,8 @@ public sealed unsafe class CreateFileInRootTests
     [Theory]
     [InlineData("/etc/hosts")]
     [InlineData("/a/bc")]
-    [InlineData("/run/secrets/kubernetes.io/serviceaccount/token", Skip = "src bug: ChildExecutor.CreateFileInRoot gives MkdirAllInRoot the scratch tail (scratch + slash + 1), shorter than the parent path when the parent is longer than the name; the copy overruns into the next arena item (the mount target path). Unskip when fixed.")]
-    [InlineData("/usr/local/etc/x", Skip = "src bug: ChildExecutor.CreateFileInRoot gives MkdirAllInRoot the scratch tail (scratch + slash + 1), shorter than the parent path when the parent is longer than the name; the copy overruns into the next arena item (the mount target path). Unskip when fixed.")]
+    [InlineData("/run/secrets/kubernetes.io/serviceaccount/token")]
+    [InlineData("/usr/local/etc/x")]
     public void FileBindMount_TargetPath_SurvivesCreatingItsParents(string destination)
     {
         var tmp = Path.Combine(Path.GetTempPath(), "runsharp-ct-" + Guid.NewGuid().ToString("N")[..10]);
