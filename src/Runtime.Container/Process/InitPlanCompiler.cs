@@ -65,7 +65,6 @@ public static class InitPlanCompiler
             var root = RootfsCompiler.CompilePrePivot(steps, ctx, namespaces.IsNew(NamespaceTypes.Network), namespaces.Has(NamespaceTypes.User));
             if (hooks) CompileHookPoint(plan, ctx);
             RootfsCompiler.CompilePivot(plan, root, ctx.NoPivot);
-            RootfsCompiler.CompilePostPivot(plan, spec);
         }
         else
         {
@@ -76,6 +75,9 @@ public static class InitPlanCompiler
         }
 
         UtsCompiler.Compile(plan, spec);
+        SysctlCompiler.Compile(plan, spec.Linux?.Sysctl, namespaces);
+        // After sysctl (which writes through /proc/sys), as runc orders it.
+        if (namespaces.Has(NamespaceTypes.Mount)) RootfsCompiler.CompilePostPivot(plan, spec);
         if (process.Terminal) ConsoleCompiler.Compile(plan, ctx.ConsoleSocketFd, process.ConsoleSize);
         RootfsCompiler.CompileReadonlyRoot(plan, spec);
         plan.Syscall($"unable to change to the working directory {process.Cwd} (process.cwd)", Sys.chdir, plan.String(process.Cwd));
