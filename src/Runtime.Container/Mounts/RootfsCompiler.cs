@@ -17,9 +17,10 @@ public static class RootfsCompiler
         var plan = steps.Plan;
         var spec = ctx.Spec;
         long propagation = MountOptions.ParsePropagation(spec.Linux?.RootfsPropagation, "linux.rootfsPropagation");
-        // Host mounts must not see ours: "/" becomes a slave (or what rootfsPropagation asks) first.
+        // Host mounts must not see ours: "/" becomes a slave (or what rootfsPropagation asks) first. A shared
+        // root is made shared only after pivot_root, which refuses a shared parent mount.
         plan.Syscall("unable to set the propagation of / (linux.rootfsPropagation)", Sys.mount,
-            0, plan.String("/"), 0, propagation == (Flags.MS_SHARED | Flags.MS_REC) ? Flags.MS_SLAVE | Flags.MS_REC : propagation, 0);
+            0, plan.String("/"), 0, IsShared(propagation) ? Flags.MS_SLAVE | Flags.MS_REC : propagation, 0);
         // The parent forks with its cwd at the rootfs's parent directory, and a new mount namespace carries the
         // cwd over to its copy of that mount. Looking the rootfs up by name from there needs no path walk from
         // "/" (which a user namespace may not be allowed to do), and after the bind the same lookup crosses
@@ -56,7 +57,10 @@ public static class RootfsCompiler
         return rootSlot;
     }
 
-    public static void CompilePivot(PlanBuilder plan, Slot rootSlot, bool noPivot)
+    /// <summary>Shared and unbindable roots break pivot_root and the rootfs bind: they are applied after the pivot.</summary>
+    private static bool IsShared(long propagation) => (propagation & (Flags.MS_SHARED | Flags.MS_UNBINDABLE)) != 0;
+
+    public static void CompilePivot(PlanBuilder plan, Slot rootSlot, bool noPivot, string? rootfsPropagation)
     {
         plan.Syscall("unable to enter the rootfs", Sys.fchdir, rootSlot);
         var dot = plan.String(".");
@@ -74,6 +78,9 @@ public static class RootfsCompiler
         }
         plan.Syscall("unable to change to the new root", Sys.chdir, plan.String("/"));
         plan.Syscall("close", Sys.close, rootSlot);
+        long propagation = MountOptions.ParsePropagation(rootfsPropagation, "linux.rootfsPropagation");
+        if (IsShared(propagation))
+            plan.Syscall("unable to set the propagation of the root (linux.rootfsPropagation)", Sys.mount, 0, plan.String("/"), 0, propagation, 0);
     }
 
     /// <summary>Steps after pivot_root: masked and read-only paths, then a read-only root.</summary>

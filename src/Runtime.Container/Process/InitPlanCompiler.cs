@@ -64,7 +64,7 @@ public static class InitPlanCompiler
             var steps = new MountSteps(plan);
             var root = RootfsCompiler.CompilePrePivot(steps, ctx, namespaces.IsNew(NamespaceTypes.Network), namespaces.Has(NamespaceTypes.User));
             if (hooks) CompileHookPoint(plan, ctx);
-            RootfsCompiler.CompilePivot(plan, root, ctx.NoPivot);
+            RootfsCompiler.CompilePivot(plan, root, ctx.NoPivot, spec.Linux?.RootfsPropagation);
         }
         else
         {
