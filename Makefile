@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 DOTNET ?= dotnet
 BIN := bin/runsharp
 
-.PHONY: all build demo rootfs test test-unit test-integration install clean
+.PHONY: all build demo rootfs test test-unit test-integration conformance install clean
 
 all: build
 
@@ -31,6 +31,10 @@ test-unit:
 
 test-integration: build
 	scripts/test.sh integration
+
+# The external OCI validation suite, built beside the project (not part of this repo); see README.
+conformance: build
+	scripts/conformance.sh
 
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/runsharp

@@ -207,3 +207,25 @@ public class BadInputTests : IntegrationTest
         Assert.Contains("no-such-flag", r.Stderr + r.Stdout);
     }
 }
+
+/// <summary>LSM settings on a host without that LSM fail create clearly (this CI host has neither AppArmor nor SELinux).</summary>
+public class LsmTests : IntegrationTest
+{
+    [Theory]
+    [InlineData("apparmorProfile", "runsharp-test-profile", "/sys/module/apparmor/parameters/enabled")]
+    [InlineData("selinuxLabel", "system_u:system_r:container_t:s0", "/sys/fs/selinux/enforce")]
+    public void LsmSetting_WithoutTheLsm_FailsClearly(string field, string value, string marker)
+    {
+        if (File.Exists(marker)) return; // the host has this LSM: nothing to refuse here
+        var b = R.NewBundle().Sh("true");
+        b.Process[field] = value;
+        var id = NewId();
+        var r = R.Create(b, id);
+        Env.RunsharpOnly(() =>
+        {
+            r.Fails();
+            Assert.Contains($"process.{field}", r.Stderr);
+            Assert.False(Directory.Exists(Path.Combine(R.Root, id)));
+        });
+    }
+}

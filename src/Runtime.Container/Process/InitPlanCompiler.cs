@@ -82,6 +82,7 @@ public static class InitPlanCompiler
         RootfsCompiler.CompileReadonlyRoot(plan, spec);
         plan.Syscall($"unable to change to the working directory {process.Cwd} (process.cwd)", Sys.chdir, plan.String(process.Cwd));
 
+        LinuxSecurityModules.Compile(plan, process);
         // No capabilities object means every set empty, bounding included (runc does the same).
         var caps = process.Capabilities ?? new LinuxCapabilities();
         // Without no_new_privs, loading seccomp needs CAP_SYS_ADMIN: before the user switch and capset (runc's order).
