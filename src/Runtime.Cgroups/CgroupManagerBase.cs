@@ -34,6 +34,9 @@ internal abstract class CgroupManagerBase : ICgroupManager
         Prepare();
     }
 
+    /// <summary>Whether the last Create() made <paramref name="dir"/> itself (not only found it).</summary>
+    protected bool MadeByCreate(string dir) => _created.GetValueOrDefault(dir) > 0;
+
     /// <summary>Makes freshly created directories ready to accept tasks.</summary>
     protected abstract void Prepare();
 

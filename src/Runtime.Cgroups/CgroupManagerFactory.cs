@@ -10,7 +10,7 @@ public static class CgroupManagerFactory
         var paths = CgroupPathResolver.Resolve(host, own, cgroupsPath, containerId, options.DefaultParent);
         return host.Mode == CgroupMode.Unified
             ? new V2.V2Manager(paths, options.CreatedDepth)
-            : new V1.V1Manager(paths, options.CreatedDepth);
+            : new V1.V1Manager(paths, options.CreatedDepth, options.AllowedDevices);
     }
 
     /// <summary>Re-opens a container's cgroup from the directories saved at create time. Later commands

@@ -12,4 +12,9 @@ public sealed class CgroupManagerOptions
     /// <summary>For a manager re-created in a later process (delete, kill): the
     /// <see cref="ICgroupManager.CreatedDepth"/> recorded when the container was created.</summary>
     public int CreatedDepth { get; init; }
+
+    /// <summary>Device rules allowed after the spec's rules and the defaults: one rwm rule per node in
+    /// linux.devices (see <see cref="DeviceRules.ForCreatedDevices"/>), as runc allows the devices it creates.
+    /// Only v1 applies device rules today.</summary>
+    public IReadOnlyList<Runsharp.Spec.LinuxDeviceCgroup>? AllowedDevices { get; init; }
 }

@@ -9,7 +9,8 @@ internal sealed class CpuSubsystem : ISubsystem
 
     public bool Wants(LinuxResources r) => r.Cpu is { } c &&
         (c.Shares is not null and not 0 || c.Quota is not null and not 0 || c.Period is not null and not 0 ||
-         c.RealtimeRuntime is not null and not 0 || c.RealtimePeriod is not null and not 0);
+         c.RealtimeRuntime is not null and not 0 || c.RealtimePeriod is not null and not 0 ||
+         c.Burst is not null || c.Idle is not null);
 
     public void Set(string dir, LinuxResources r)
     {
@@ -24,6 +25,11 @@ internal sealed class CpuSubsystem : ISubsystem
         }
         WritePair(dir, "cpu.cfs_period_us", c.Period, "cpu.cfs_quota_us", c.Quota);
         WritePair(dir, "cpu.rt_period_us", c.RealtimePeriod, "cpu.rt_runtime_us", c.RealtimeRuntime);
+        // The burst may not exceed the quota, so it comes after it.
+        if (c.Burst is { } burst)
+            CgroupFiles.Write(dir, "cpu.cfs_burst_us", Str(burst));
+        if (c.Idle is { } idle)
+            CgroupFiles.Write(dir, "cpu.idle", Str(idle));
     }
 
     /// <summary>A smaller period can be refused (EINVAL) while the old quota is in place; then write the quota

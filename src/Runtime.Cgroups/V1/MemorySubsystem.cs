@@ -11,14 +11,26 @@ internal sealed class MemorySubsystem : ISubsystem
     public string Name => "memory";
 
     public bool Wants(LinuxResources r) => r.Memory is { } m &&
-        (IsSet(m.Limit) || IsSet(m.Swap) || IsSet(m.Reservation) || m.Swappiness is not null || m.DisableOOMKiller == true);
+        (IsSet(m.Limit) || IsSet(m.Swap) || IsSet(m.Reservation) || m.Swappiness is not null || m.DisableOOMKiller == true ||
+         IsSet(m.Kernel) || IsSet(m.KernelTCP) || m.UseHierarchy is not null);
 
     public void Set(string dir, LinuxResources r)
     {
         var m = r.Memory!;
+        // use_hierarchy can only change while the cgroup is empty and has no children: first.
+        if (m.UseHierarchy is { } hierarchy)
+            CgroupFiles.Write(dir, "memory.use_hierarchy", hierarchy ? "1" : "0");
+        // Kernel memory limits are deprecated (the spec says NOT RECOMMENDED); kernels since 5.x accept the
+        // kmem write and ignore it, newer ones drop the file. Write it where the file exists; a missing file
+        // is not an error because there is nothing left in the kernel to limit.
+        if (IsSet(m.Kernel) && CgroupFiles.Exists(dir, "memory.kmem.limit_in_bytes"))
+            CgroupFiles.Write(dir, "memory.kmem.limit_in_bytes", Str(m.Kernel!.Value));
         SetLimitAndSwap(dir, m.Limit, m.Swap);
         if (IsSet(m.Reservation))
             CgroupFiles.Write(dir, "memory.soft_limit_in_bytes", Str(m.Reservation!.Value));
+        // TCP buffer accounting is real (and limited) wherever the file exists.
+        if (IsSet(m.KernelTCP))
+            CgroupFiles.Write(dir, "memory.kmem.tcp.limit_in_bytes", Str(m.KernelTCP!.Value));
         if (m.DisableOOMKiller == true)
             CgroupFiles.Write(dir, "memory.oom_control", "1");
         // -1 as unsigned means "leave the kernel default".

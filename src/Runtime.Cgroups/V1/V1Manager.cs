@@ -7,11 +7,18 @@ namespace Runsharp.Cgroups.V1;
 internal sealed class V1Manager : CgroupManagerBase
 {
     // cpuset before the others: tasks cannot join until it has cpus and mems.
-    static readonly ISubsystem[] Subsystems =
-        [new CpusetSubsystem(), new MemorySubsystem(), new CpuSubsystem(), new PidsSubsystem()];
+    readonly ISubsystem[] _subsystems;
+    readonly DevicesSubsystem _devices;
 
-    public V1Manager(CgroupPaths paths, int createdDepth) : base(paths, createdDepth)
+    public V1Manager(CgroupPaths paths, int createdDepth, IReadOnlyList<LinuxDeviceCgroup>? allowedDevices = null)
+        : base(paths, createdDepth)
     {
+        _devices = new DevicesSubsystem(allowedDevices);
+        _subsystems =
+        [
+            new CpusetSubsystem(), _devices, new MemorySubsystem(), new CpuSubsystem(), new PidsSubsystem(),
+            new BlkioSubsystem(), new HugetlbSubsystem(), new NetClsSubsystem(), new NetPrioSubsystem(),
+        ];
     }
 
     public override string? V2Path => Paths.Unified;
@@ -26,13 +33,18 @@ internal sealed class V1Manager : CgroupManagerBase
     {
         if (Dir("cpuset") is { } cpuset)
             CpusetSubsystem.InheritFromParents(cpuset);
+        // A cgroup we just made would inherit "allow every device" from its parent. Start it from the
+        // default allow list, as runc does when the spec has no device rules; Set applies the spec's rules.
+        // A cgroup that already existed is someone else's: its rules are left alone unless Set is asked.
+        if (Dir("devices") is { } devices && MadeByCreate(devices))
+            _devices.Apply(devices, null);
     }
 
     public override void Set(LinuxResources resources)
     {
         if (resources.Unified is { Count: > 0 })
             throw new CgroupException("invalid configuration: cannot use unified on cgroup v1");
-        foreach (var sub in Subsystems)
+        foreach (var sub in _subsystems)
         {
             if (!sub.Wants(resources))
                 continue;
