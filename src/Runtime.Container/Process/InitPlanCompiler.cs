@@ -82,6 +82,7 @@ public static class InitPlanCompiler
         RootfsCompiler.CompileReadonlyRoot(plan, spec);
         plan.Syscall($"unable to change to the working directory {process.Cwd} (process.cwd)", Sys.chdir, plan.String(process.Cwd));
 
+        ProcessAttributesCompiler.Compile(plan, spec);
         LinuxSecurityModules.Compile(plan, process);
         // No capabilities object means every set empty, bounding included (runc does the same).
         var caps = process.Capabilities ?? new LinuxCapabilities();
