@@ -16,7 +16,7 @@ public class V2ManagerFakeTests
         m.Create();
         Assert.True(fs.DirExists("c"));
         Assert.Equal(Path.Combine(fs.Root, "c"), m.V2Path);
-        Assert.Equal("+cpu +cpuset +io +memory +pids", fs.Read("", "cgroup.subtree_control"));
+        Assert.Equal("+cpu +cpuset +io +memory +pids +hugetlb", fs.Read("", "cgroup.subtree_control"));
         m.Destroy();
         Assert.False(fs.DirExists("c"));
     }
@@ -27,13 +27,13 @@ public class V2ManagerFakeTests
         using var fs = UnifiedFake("memory pids hugetlb");
         File.WriteAllText(Path.Combine(fs.Root, "cgroup.subtree_control"), "memory");
         fs.Manager("/c").Create();
-        Assert.Equal("+pids", fs.Read("", "cgroup.subtree_control"));
+        Assert.Equal("+pids +hugetlb", fs.Read("", "cgroup.subtree_control"));
     }
 
     [Fact]
     public void Create_with_nothing_offered_writes_nothing()
     {
-        using var fs = UnifiedFake("hugetlb");
+        using var fs = UnifiedFake("rdma");
         fs.Manager("/c").Create();
         Assert.Equal("", fs.Read("", "cgroup.subtree_control"));
     }

@@ -17,6 +17,15 @@ public static class CgroupConverters
         return 1 + ((shares - 2) * 9999) / 262142;
     }
 
+    /// <summary>blkio weight (10..1000) to io.weight (1..10000), linear as runc does; 0 means unset.</summary>
+    public static ulong BlkioWeightToIoWeight(ulong weight)
+    {
+        if (weight == 0)
+            return 0;
+        weight = Math.Clamp(weight, 10UL, 1000UL);
+        return 1 + (weight - 10) * 9999 / 990;
+    }
+
     /// <summary>v2 memory files: -1 (or any negative) is "max".</summary>
     public static string V2Limit(long value) =>
         value < 0 ? "max" : value.ToString(CultureInfo.InvariantCulture);
