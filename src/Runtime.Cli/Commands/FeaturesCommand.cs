@@ -24,7 +24,7 @@ public static class FeaturesCommand
             ],
             Linux = new FeaturesLinux
             {
-                Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "user", "uts"],
+                Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
                 Capabilities = Capabilities.Names.ToList(),
                 Cgroup = new FeaturesCgroup { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = false },
                 Seccomp = new FeaturesSeccomp

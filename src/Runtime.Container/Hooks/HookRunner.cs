@@ -62,7 +62,7 @@ public static class HookRunner
             plan.Syscall(what, Sys.execve, plan.String(hook.Path), plan.PointerArray(args), plan.PointerArray(env));
             using var native = plan.Build(syncWrite);
 
-            pid = InitLauncher.Fork(native, 0, -1);
+            pid = InitLauncher.Fork(native, 0);
             Posix.Close(syncWrite); fds.Remove(syncWrite);
             Posix.Close(stdinRead); fds.Remove(stdinRead);
             // An error record means the exec failed; end of file means the hook is running.

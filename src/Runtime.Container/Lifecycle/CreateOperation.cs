@@ -40,7 +40,12 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
 
             var host = CgroupHost.Detect();
             cgroup = CgroupManagerFactory.Create(host, spec.Linux?.CgroupsPath, options.Id,
-                new CgroupManagerOptions { DefaultParent = options.DefaultCgroupParent });
+                new CgroupManagerOptions
+                {
+                    DefaultParent = options.DefaultCgroupParent,
+                    // The devices the container is given (linux.devices) are allowed in its device cgroup, as runc does.
+                    AllowedDevices = DeviceRules.ForCreatedDevices((spec.Linux?.Devices ?? []).Select(d => (d.Type, d.Major, d.Minor))).ToList(),
+                });
             cgroup.Create();
             if (spec.Linux?.Resources is { } resources) cgroup.Set(resources);
             debug?.Invoke($"cgroup {cgroup.Path} ready");
@@ -69,12 +74,13 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             using var plan = builder.Build(syncWrite);
             debug?.Invoke($"plan compiled: {builder.StepCount} steps, {plan.Size} bytes");
 
-            // The cgroup namespace is unshared by the child once it is inside its cgroup (see the plan).
-            long cloneFlags = namespaces.CloneFlags & ~Flags.CLONE_NEWCGROUP;
-            int joinPid = namespaces.JoinFds.TryGetValue(NamespaceTypes.Pid, out var pfd) ? pfd : -1;
+            // The cgroup namespace is unshared by the child once it is inside its cgroup (see the plan); a time
+            // namespace cannot be asked of clone(2) (its flag is in the exit-signal byte): both are left out.
+            long cloneFlags = namespaces.CloneFlags & ~(Flags.CLONE_NEWCGROUP | Flags.CLONE_NEWTIME);
+            var forChildren = namespaces.ForChildren(spec.Linux?.TimeOffsets);
             // The child starts in the rootfs's parent directory (see RootfsCompiler); we go back right after.
             Posix.Fchdir(rootfsParentFd, "unable to enter the rootfs's parent directory");
-            try { pid = InitLauncher.Fork(plan, cloneFlags, joinPid); }
+            try { pid = InitLauncher.Fork(plan, cloneFlags, forChildren); }
             finally { Posix.Fchdir(ownCwd, "unable to return to the working directory"); }
             Posix.Close(syncWrite); fds.Remove(syncWrite);
             Posix.Close(goRead); fds.Remove(goRead);

@@ -1,6 +1,7 @@
 using Runsharp.Container.Process.Plan;
 using Runsharp.Linux;
 using Runsharp.Linux.Native;
+using RawSyscall = Runsharp.Linux.Native.RawSyscall;
 using Runsharp.Spec;
 
 namespace Runsharp.Container.Namespaces;
@@ -12,6 +13,7 @@ namespace Runsharp.Container.Namespaces;
 /// </summary>
 public sealed class NamespaceSetup : IDisposable
 {
+    /// <summary>Joined in the child by setns, in this order (pid and time are joined around the clone instead).</summary>
     private static readonly string[] JoinOrder =
         [NamespaceTypes.User, NamespaceTypes.Ipc, NamespaceTypes.Uts, NamespaceTypes.Network, NamespaceTypes.Cgroup, NamespaceTypes.Mount];
 
@@ -34,8 +36,6 @@ public sealed class NamespaceSetup : IDisposable
                 if (flag == 0) throw new ContainerException($"{field}.type: unknown namespace type \"{ns.Type}\"");
                 if (setup.JoinFds.ContainsKey(ns.Type) || (flags & flag) != 0)
                     throw new ContainerException($"{field}.type: namespace \"{ns.Type}\" is listed twice");
-                if (ns.Type == NamespaceTypes.Time)
-                    throw new ContainerException($"{field}.type: {ns.Type} namespaces are not supported yet");
                 if (string.IsNullOrEmpty(ns.Path)) { flags |= flag; continue; }
                 int fd = Posix.TryOpen(ns.Path, Flags.O_RDONLY);
                 if (fd < 0) throw new ContainerException($"{field}.path: unable to open {ns.Path}: {Errno.Message(-fd)}");
@@ -67,6 +67,40 @@ public sealed class NamespaceSetup : IDisposable
         {
             if (!JoinFds.TryGetValue(type, out int fd)) continue;
             plan.Syscall($"unable to join the {type} namespace (linux.namespaces)", Sys.setns, fd, NamespaceKinds.CloneFlag(type));
+        }
+    }
+
+    /// <summary>
+    /// Namespaces that take effect for children only, as fds for <see cref="Process.InitLauncher.Fork"/>: a joined
+    /// pid namespace. A new time namespace is made here (its offsets must be written before any process is in it).
+    /// </summary>
+    public List<(int Fd, long Flag)> ForChildren(IReadOnlyDictionary<string, LinuxTimeOffset>? offsets)
+    {
+        var list = new List<(int, long)>();
+        if (JoinFds.TryGetValue(NamespaceTypes.Pid, out int pid)) list.Add((pid, Flags.CLONE_NEWPID));
+        if (JoinFds.ContainsKey(NamespaceTypes.Time))
+            throw new ContainerException("linux.namespaces: joining a time namespace by path is not supported yet");
+        if (IsNew(NamespaceTypes.Time)) NewTimeNamespace(offsets);
+        else if (offsets is { Count: > 0 }) throw new ContainerException("linux.timeOffsets: needs a new time namespace");
+        return list;
+    }
+
+    /// <summary>
+    /// unshare(CLONE_NEWTIME) changes only where this thread's children go; the kernel refuses setns into a time
+    /// namespace from a multi-threaded process, so this thread stays pointed at the new namespace: it is only
+    /// used for this create's children (the init, and hooks, which then share the container's clocks).
+    /// </summary>
+    private static void NewTimeNamespace(IReadOnlyDictionary<string, LinuxTimeOffset>? offsets)
+    {
+        if (RawSyscall.Invoke(Sys.unshare, Flags.CLONE_NEWTIME) is long r and < 0)
+            throw new ContainerException($"unable to create a time namespace (linux.namespaces): {Errno.Message((int)-r)}");
+        foreach (var (clock, offset) in offsets ?? new Dictionary<string, LinuxTimeOffset>())
+        {
+            if (clock is not ("monotonic" or "boottime"))
+                throw new ContainerException($"linux.timeOffsets[\"{clock}\"]: only monotonic and boottime can be offset");
+            // Per process, not per thread: this is the main thread, the thread-group leader.
+            try { File.WriteAllText("/proc/self/timens_offsets", $"{clock} {offset.Secs} {offset.Nanosecs}\n"); }
+            catch (IOException e) { throw new ContainerException($"unable to set the {clock} offset (linux.timeOffsets): {e.Message}"); }
         }
     }
 

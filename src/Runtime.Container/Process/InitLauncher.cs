@@ -14,37 +14,42 @@ namespace Runsharp.Container.Process;
 /// </summary>
 public static unsafe class InitLauncher
 {
-    /// <summary>Forks the child. In the child this never returns.</summary>
-    public static int Fork(NativePlan plan, long cloneFlags, int joinPidNsFd)
+    /// <summary>
+    /// Forks the child. In the child this never returns. <paramref name="forChildren"/> are namespaces that only
+    /// apply to children (pid, time): this thread enters them for the clone and returns right after.
+    /// </summary>
+    public static int Fork(NativePlan plan, long cloneFlags, IReadOnlyList<(int Fd, long Flag)>? forChildren = null)
     {
-        int ownPidNs = -1;
-        if (joinPidNsFd >= 0)
+        var restore = new List<(int Fd, long Flag)>();
+        try
         {
-            // setns(CLONE_NEWPID) changes only where this thread's children go; undo it right after.
-            ownPidNs = Posix.Open("/proc/thread-self/ns/pid", Flags.O_RDONLY);
-            if (Posix.Setns(joinPidNsFd, Flags.CLONE_NEWPID) < 0)
+            foreach (var (fd, flag) in forChildren ?? [])
             {
-                int e = Marshal.GetLastPInvokeError();
-                Posix.Close(ownPidNs);
-                throw new ContainerException($"unable to join the pid namespace (linux.namespaces): {Errno.Message(e)}");
+                string name = flag == Flags.CLONE_NEWPID ? "pid" : "time";
+                restore.Add((Posix.Open($"/proc/thread-self/ns/{name}", Flags.O_RDONLY), flag));
+                if (Posix.Setns(fd, flag) is int e and < 0)
+                    throw new ContainerException($"unable to join the {name} namespace (linux.namespaces): {Errno.Message(-e)}");
+            }
+            PlanHeader* header = plan.Header;
+            // No finalizer may run on another thread while we fork.
+            GC.WaitForPendingFinalizers();
+            long pid = RawSyscall.Invoke(Sys.clone, cloneFlags | Flags.SIGCHLD, 0, 0, 0, 0);
+            if (pid == 0)
+            {
+                ChildExecutor.Run(header);
+                RawSyscall.Invoke(Sys.exit_group, 1);
+            }
+            if (pid < 0) throw new ContainerException($"unable to start the container's init (clone): {Errno.Message((int)-pid)}");
+            return (int)pid;
+        }
+        finally
+        {
+            foreach (var (fd, flag) in restore)
+            {
+                Posix.Setns(fd, flag);
+                Posix.Close(fd);
             }
         }
-        PlanHeader* header = plan.Header;
-        // No finalizer may run on another thread while we fork.
-        GC.WaitForPendingFinalizers();
-        long pid = RawSyscall.Invoke(Sys.clone, cloneFlags | Flags.SIGCHLD, 0, 0, 0, 0);
-        if (pid == 0)
-        {
-            ChildExecutor.Run(header);
-            RawSyscall.Invoke(Sys.exit_group, 1);
-        }
-        if (ownPidNs >= 0)
-        {
-            Posix.Setns(ownPidNs, Flags.CLONE_NEWPID);
-            Posix.Close(ownPidNs);
-        }
-        if (pid < 0) throw new ContainerException($"unable to start the container's init (clone): {Errno.Message((int)-pid)}");
-        return (int)pid;
     }
 
     /// <summary>Waits for the child's Ready or Error record; turns an error into the step's message.</summary>
