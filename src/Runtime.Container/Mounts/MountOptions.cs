@@ -6,6 +6,27 @@ namespace Runsharp.Container.Mounts;
 /// <summary>A mount's options split the way mount(2) wants them: flags, propagation changes, and fs data.</summary>
 public sealed record MountOptions(long Flags, long ClearFlags, IReadOnlyList<long> Propagation, string Data, bool Bind, bool Recursive)
 {
+    /// <summary>Recursive attributes (rro, rnosuid, ...) for mount_setattr(2): what to set and what to clear.</summary>
+    public ulong RecursiveSet { get; init; }
+    public ulong RecursiveClear { get; init; }
+
+    // MOUNT_ATTR_* (linux/mount.h); the atime ones share a 3-bit field, MOUNT_ATTR__ATIME.
+    private const ulong AttrRdonly = 0x1, AttrNosuid = 0x2, AttrNodev = 0x4, AttrNoexec = 0x8, AttrAtimeMask = 0x70,
+        AttrRelatime = 0x0, AttrNoatime = 0x10, AttrStrictatime = 0x20, AttrNodiratime = 0x80, AttrNosymfollow = 0x200000;
+
+    private static readonly Dictionary<string, (ulong Set, ulong Clear)> RecursiveOptions = new(StringComparer.Ordinal)
+    {
+        ["rro"] = (AttrRdonly, 0), ["rrw"] = (0, AttrRdonly),
+        ["rnosuid"] = (AttrNosuid, 0), ["rsuid"] = (0, AttrNosuid),
+        ["rnodev"] = (AttrNodev, 0), ["rdev"] = (0, AttrNodev),
+        ["rnoexec"] = (AttrNoexec, 0), ["rexec"] = (0, AttrNoexec),
+        ["rnodiratime"] = (AttrNodiratime, 0), ["rdiratime"] = (0, AttrNodiratime),
+        ["rrelatime"] = (AttrRelatime, AttrAtimeMask), ["rnorelatime"] = (0, 0),
+        ["rnoatime"] = (AttrNoatime, AttrAtimeMask), ["ratime"] = (0, AttrNoatime),
+        ["rstrictatime"] = (AttrStrictatime, AttrAtimeMask), ["rnostrictatime"] = (0, AttrStrictatime),
+        ["rnosymfollow"] = (AttrNosymfollow, 0), ["rsymfollow"] = (0, AttrNosymfollow),
+    };
+
     private static readonly Dictionary<string, (bool Clear, long Flag)> FlagOptions = new(StringComparer.Ordinal)
     {
         ["ro"] = (false, NFlags.MS_RDONLY), ["rw"] = (true, NFlags.MS_RDONLY),
@@ -47,6 +68,7 @@ public sealed record MountOptions(long Flags, long ClearFlags, IReadOnlyList<lon
         var propagation = new List<long>();
         var data = new List<string>();
         bool bind = type == "bind", recursive = false;
+        ulong rset = 0, rclear = 0;
         foreach (var raw in options ?? [])
         {
             var o = raw.Trim();
@@ -60,9 +82,19 @@ public sealed record MountOptions(long Flags, long ClearFlags, IReadOnlyList<lon
                 continue;
             }
             if (PropagationOptions.TryGetValue(o, out var p)) { propagation.Add(p); continue; }
+            if (RecursiveOptions.TryGetValue(o, out var r))
+            {
+                rset = (rset & ~r.Clear) | r.Set;
+                rclear = (rclear & ~r.Set) | r.Clear;
+                continue;
+            }
             data.Add(o);
         }
-        return new MountOptions(flags, clear, propagation, string.Join(',', data), bind, recursive);
+        return new MountOptions(flags, clear, propagation, string.Join(',', data), bind, recursive)
+        {
+            RecursiveSet = rset,
+            RecursiveClear = rclear,
+        };
     }
 
     public static long ParsePropagation(string? value, string field) => value switch

@@ -75,5 +75,17 @@ public sealed class MountSteps(PlanBuilder plan)
         Close(fd);
     }
 
+    /// <summary>mount_setattr(2) with AT_RECURSIVE on the mounted target: the r* options (rro, rnosuid, ...).</summary>
+    public void SetRecursiveAttributes(Arg root, string relative, ulong set, ulong clear, string description)
+    {
+        var fd = OpenInRoot(root, relative, Flags.O_PATH, $"{description}: unable to open the target");
+        // struct mount_attr { u64 attr_set; u64 attr_clr; u64 propagation; u64 userns_fd; }
+        var attr = new byte[32];
+        BitConverter.TryWriteBytes(attr.AsSpan(0), set);
+        BitConverter.TryWriteBytes(attr.AsSpan(8), clear);
+        plan.Syscall(description, Sys.mount_setattr, fd, plan.String(""), Flags.AT_EMPTY_PATH | 0x8000 /* AT_RECURSIVE */, plan.Bytes(attr), 32);
+        Close(fd);
+    }
+
     private Arg Str(string? s) => string.IsNullOrEmpty(s) ? 0 : plan.String(s);
 }

@@ -109,6 +109,11 @@ public static class RootfsCompiler
         if (dest.Length == 0) throw new ContainerException($"{where}.destination: cannot mount over the root \"{m.Destination}\"");
         var opts = MountOptions.Parse(m.Options, m.Type);
         string type = m.Type ?? "";
+        // Refused rather than passed on as fs data, which a bind mount would silently ignore.
+        if (m.Options?.FirstOrDefault(o => o is "idmap" or "ridmap") is { } idmap)
+            throw new ContainerException($"{where}.options: \"{idmap}\": idmapped mounts are not supported yet");
+        if (m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 })
+            throw new ContainerException($"{where}.uidMappings: idmapped mounts are not supported yet");
 
         if (type == "cgroup" || type == "cgroup2")
         {
@@ -143,6 +148,8 @@ public static class RootfsCompiler
             steps.MkdirAll(root, dest, description);
             steps.MountOnto(root, dest, source ?? type, type, opts.Flags, opts.Data, description);
         }
+        if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0)
+            steps.SetRecursiveAttributes(root, dest, opts.RecursiveSet, opts.RecursiveClear, description);
         foreach (var p in opts.Propagation) steps.SetPropagation(root, dest, p, description);
     }
 }
