@@ -9,21 +9,13 @@ namespace Runsharp.Container.Security;
 /// </summary>
 public static class ParentSideLimits
 {
-    private static readonly Dictionary<string, int> RlimitNumbers = new(StringComparer.Ordinal)
-    {
-        ["RLIMIT_CPU"] = 0, ["RLIMIT_FSIZE"] = 1, ["RLIMIT_DATA"] = 2, ["RLIMIT_STACK"] = 3, ["RLIMIT_CORE"] = 4,
-        ["RLIMIT_RSS"] = 5, ["RLIMIT_NPROC"] = 6, ["RLIMIT_NOFILE"] = 7, ["RLIMIT_MEMLOCK"] = 8, ["RLIMIT_AS"] = 9,
-        ["RLIMIT_LOCKS"] = 10, ["RLIMIT_SIGPENDING"] = 11, ["RLIMIT_MSGQUEUE"] = 12, ["RLIMIT_NICE"] = 13,
-        ["RLIMIT_RTPRIO"] = 14, ["RLIMIT_RTTIME"] = 15,
-    };
-
     public static void Apply(int pid, OciProcess process)
     {
         var rlimits = process.Rlimits ?? [];
         for (int i = 0; i < rlimits.Count; i++)
         {
             var r = rlimits[i];
-            if (!RlimitNumbers.TryGetValue(r.Type, out int resource))
+            if (!RlimitNames.TryGetNumber(r.Type, out int resource))
                 throw new ContainerException($"process.rlimits[{i}].type: unknown rlimit \"{r.Type}\"");
             try { Posix.Prlimit(pid, resource, r.Soft, r.Hard, "prlimit"); }
             catch (LinuxException e)
