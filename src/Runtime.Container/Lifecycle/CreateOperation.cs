@@ -3,6 +3,7 @@ using Runsharp.Container.Hooks;
 using Runsharp.Container.Namespaces;
 using Runsharp.Container.Process;
 using Runsharp.Container.Security;
+using Runsharp.Container.Security.Seccomp;
 using Runsharp.Container.State;
 using Runsharp.Linux;
 using Runsharp.Linux.Native;
@@ -60,12 +61,16 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             int consoleFd = options.ConsoleSocket is null ? -1 : Track(fds, ConsoleSocket.Connect(options.ConsoleSocket));
             int rootfsParentFd = Track(fds, OpenDir(Path.GetDirectoryName(rootfs) ?? "/", "root.path"));
             int ownCwd = Track(fds, OpenDir(".", "cwd"));
+            // SCMP_ACT_NOTIFY: the init sends its notify fd back on this pair (see SeccompListener).
+            var (seccompParent, seccompChild) = SeccompFilterBuilder.UsesNotify(spec.Linux?.Seccomp) ? SeccompListener.SocketPair() : (-1, -1);
+            if (seccompParent >= 0) { Track(fds, seccompParent); Track(fds, seccompChild); }
 
             var ctx = new InitContext
             {
                 Spec = spec, BundleDir = bundle, RootfsPath = rootfs,
                 SyncWriteFd = syncWrite, SyncReadFd = syncRead, GoReadFd = goRead, GoWriteFd = goWrite,
-                ExecFifoFd = fifoFd, ConsoleSocketFd = consoleFd, CloseInChild = [dirLock.Fd, ownCwd, rootfsParentFd],
+                ExecFifoFd = fifoFd, ConsoleSocketFd = consoleFd, SeccompSocketFd = seccompChild,
+                CloseInChild = seccompParent >= 0 ? [dirLock.Fd, ownCwd, rootfsParentFd, seccompParent] : [dirLock.Fd, ownCwd, rootfsParentFd],
                 JoinFds = namespaces.JoinFds, PreserveFds = options.PreserveFds,
                 SessionKeyring = options.NoNewKeyring ? null : "_ses." + options.Id, NoPivot = options.NoPivot,
                 CapLastCap = Capabilities.LastCap(), CgroupMount = CgroupMountSources.For(cgroup),
@@ -84,6 +89,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             finally { Posix.Fchdir(ownCwd, "unable to return to the working directory"); }
             Posix.Close(syncWrite); fds.Remove(syncWrite);
             Posix.Close(goRead); fds.Remove(goRead);
+            if (seccompChild >= 0) { Posix.Close(seccompChild); fds.Remove(seccompChild); }
             debug?.Invoke($"init forked: pid {pid}");
 
             if (namespaces.IsNew(NamespaceTypes.User)) ParentSideLimits.WriteIdMaps(pid, spec);
@@ -99,7 +105,8 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                 HookRunner.Run("createRuntime", spec.Hooks?.CreateRuntime, state);
                 HookRunner.Run("createContainer", spec.Hooks?.CreateContainer, state, containerPid: initPid);
                 Posix.WriteAll(goWrite, [1], "unable to release the container's init after its hooks");
-            });
+            }, () => SeccompListener.Forward(seccompParent, spec.Linux!.Seccomp!,
+                HookState(spec, options.Id, bundle, initPid, Spec.ContainerStatus.Creating)));
             debug?.Invoke("init ready");
 
             var record = new ContainerRecord

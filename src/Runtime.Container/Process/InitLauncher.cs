@@ -53,7 +53,8 @@ public static unsafe class InitLauncher
     }
 
     /// <summary>Waits for the child's Ready or Error record; turns an error into the step's message.</summary>
-    public static void AwaitReady(int syncReadFd, int pid, IReadOnlyList<string> descriptions, Action? onHooksPlease = null)
+    public static void AwaitReady(int syncReadFd, int pid, IReadOnlyList<string> descriptions, Action? onHooksPlease = null,
+        Action? onSeccompFd = null)
     {
         Span<byte> buf = stackalloc byte[sizeof(SyncRecord)];
         int n;
@@ -61,6 +62,7 @@ public static unsafe class InitLauncher
         {
             var rec = MemoryMarshal.Read<SyncRecord>(buf);
             if (rec.Kind == SyncRecord.HooksPlease && onHooksPlease is not null) { onHooksPlease(); continue; }
+            if (rec.Kind == SyncRecord.SeccompFd && onSeccompFd is not null) { onSeccompFd(); continue; }
             if (rec.Kind == SyncRecord.Ready) return;
             if (rec.Kind == SyncRecord.Error)
             {

@@ -87,7 +87,7 @@ public static class InitPlanCompiler
         // No capabilities object means every set empty, bounding included (runc does the same).
         var caps = process.Capabilities ?? new LinuxCapabilities();
         // Without no_new_privs, loading seccomp needs CAP_SYS_ADMIN: before the user switch and capset (runc's order).
-        if (!process.NoNewPrivileges) SeccompCompiler.CompileLoad(plan, seccomp, ctx.PreserveFds);
+        if (!process.NoNewPrivileges) SeccompCompiler.CompileLoad(plan, seccomp, ctx.PreserveFds, ctx.SeccompSocketFd, ctx.SyncWriteFd);
         CapabilityCompiler.CompileBoundingDrop(plan, caps, ctx.CapLastCap);
         UserCompiler.CompileSwitch(plan, process.User);
         CapabilityCompiler.CompileSets(plan, caps, ctx.CapLastCap);
@@ -97,7 +97,7 @@ public static class InitPlanCompiler
         var env = ExecCompiler.Environment(process, home);
         var exe = ExecCompiler.CompileResolve(plan, process, env);
         // With no_new_privs: as late as errors can still be reported, so few of our own syscalls meet the filter.
-        if (process.NoNewPrivileges) SeccompCompiler.CompileLoad(plan, seccomp, ctx.PreserveFds);
+        if (process.NoNewPrivileges) SeccompCompiler.CompileLoad(plan, seccomp, ctx.PreserveFds, ctx.SeccompSocketFd, ctx.SyncWriteFd);
         ExecCompiler.CompileHandOff(plan, ctx.SyncWriteFd, ctx.ExecFifoFd, ctx.PreserveFds, fdsMarked: seccomp is not null);
         ExecCompiler.CompileExecve(plan, process, exe, env);
         return plan;

@@ -52,6 +52,7 @@ public static unsafe class ChildExecutor
             case StepKind.ReadByte: return ReadByte(plan, (int)a[0]);
             case StepKind.ResetSignals: return ResetSignals(plan);
             case StepKind.SetupDone: setupDone = true; return 0;
+            case StepKind.StoreInt: *(int*)a[0] = (int)a[1]; return 0;
             default: return -22;
         }
     }

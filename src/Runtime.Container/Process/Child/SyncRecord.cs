@@ -13,6 +13,9 @@ namespace Runsharp.Container.Process.Child;
 ///   HooksPlease {3}              ---->  runs prestart, createRuntime, createContainer hooks
 ///   ReadByte(go pipe)            <----  writes 1 byte
 ///   setup steps (pivot_root onwards)...
+///   (seccomp with SCMP_ACT_NOTIFY, right after the load:)
+///   sendmsg(notify fd) on seccomp socket, then
+///   SeccompFd {4}                ---->  receives the fd, sends it with the state to linux.seccomp.listenerPath
 ///   Ready  {1, step, 0, 0}       ---->  writes state.json, pid file; create returns
 ///   (on failure) Error {2, step, errno, aux} -> parent names the step, cleans up
 ///   ReadByte(exec.fifo)          <----  `start` writes 1 byte
@@ -21,7 +24,7 @@ namespace Runsharp.Container.Process.Child;
 [StructLayout(LayoutKind.Sequential)]
 public struct SyncRecord
 {
-    public const int Ready = 1, Error = 2, HooksPlease = 3;
+    public const int Ready = 1, Error = 2, HooksPlease = 3, SeccompFd = 4;
     /// <summary>Aux value on Error: the program was not found on $PATH.</summary>
     public const int AuxNotInPath = 1;
 

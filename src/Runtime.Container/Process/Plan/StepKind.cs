@@ -30,6 +30,8 @@ public enum StepKind
     ResetSignals,
     /// <summary>Marks the end of setup: from here a failure exits with 127/126 instead of reporting to the parent.</summary>
     SetupDone,
+    /// <summary>Stores the 32-bit value A1 (usually an earlier step's result: an fd) at address A0 of a prepared buffer.</summary>
+    StoreInt,
 }
 
 /// <summary>How a step argument is resolved in the child.</summary>

@@ -1,4 +1,5 @@
 using Runsharp.Container.Exec;
+using Runsharp.Container.Process.Child;
 using Runsharp.Container.Process.Plan;
 using Runsharp.Linux.Native;
 
@@ -12,13 +13,16 @@ namespace Runsharp.Container.Security.Seccomp;
 public static class SeccompCompiler
 {
     private const int SeccompSetModeFilter = 1;
+    private const string NotifyField = "linux.seccomp.listenerPath";
 
     /// <summary>
     /// Emits the load, preceded by the close-on-exec sweep of inherited fds: close_range is recent enough that
     /// older profiles (runtime-tools' default among them) deny it, so it must not run under the filter.
     /// Every fd the init opens after this point is O_CLOEXEC already. Nothing is emitted without a program.
+    /// For a notify filter, the load is followed by the hand-off of its fd (see <see cref="CompileNotifyHandOff"/>):
+    /// <paramref name="notifySocketFd"/> is the init's end of the socketpair, <paramref name="syncFd"/> the sync pipe.
     /// </summary>
-    public static void CompileLoad(PlanBuilder plan, SeccompProgram? program, int preserveFds)
+    public static void CompileLoad(PlanBuilder plan, SeccompProgram? program, int preserveFds, int notifySocketFd = -1, int syncFd = -1)
     {
         if (program is null) return;
         ExecCompiler.CompileCloseOnExec(plan, preserveFds);
@@ -28,6 +32,57 @@ public static class SeccompCompiler
         BitConverter.TryWriteBytes(header.AsSpan(0), (ushort)program.InstructionCount);
         var fprog = plan.Bytes(header);
         plan.PointerAt(fprog, 8, filter);
-        plan.Syscall("unable to load the seccomp filter (linux.seccomp)", Sys.seccomp, SeccompSetModeFilter, program.Flags, fprog);
+        if (!program.Notify)
+        {
+            plan.Syscall("unable to load the seccomp filter (linux.seccomp)", Sys.seccomp, SeccompSetModeFilter, program.Flags, fprog);
+            return;
+        }
+        if (notifySocketFd < 0 || syncFd < 0)
+            throw new ContainerException($"{NotifyField}: the runtime has no channel to receive the seccomp notify fd");
+        var notifyFd = plan.NewSlot();
+        plan.Syscall("unable to load the seccomp filter (linux.seccomp)", Sys.seccomp, SeccompSetModeFilter, program.Flags, fprog, result: notifyFd);
+        CompileNotifyHandOff(plan, notifyFd, notifySocketFd, syncFd);
+    }
+
+    /// <summary>
+    /// The notify fd goes to the runtime as one SCM_RIGHTS message on a socketpair made before the fork (rather
+    /// than pidfd_getfd from the parent: no ptrace permission over a non-dumpable init is needed, which an
+    /// unprivileged runtime lacks, and no reply is awaited). Then a SeccompFd record on the sync pipe tells the
+    /// parent to take it. Only sendmsg and write run between the load and the parent holding the fd, so only
+    /// those are refused for SCMP_ACT_NOTIFY (see <see cref="SeccompFilterBuilder"/>); anything after may
+    /// notify and simply waits for the listener, which the parent serves independently.
+    /// </summary>
+    private static void CompileNotifyHandOff(PlanBuilder plan, Slot notifyFd, int socketFd, int syncFd)
+    {
+        // One byte of payload: a stream socket does not carry ancillary data on an empty message.
+        var payload = plan.Bytes("s"u8);
+        var iovBytes = new byte[16];
+        BitConverter.TryWriteBytes(iovBytes.AsSpan(8), 1UL);
+        var iov = plan.Bytes(iovBytes);
+        plan.PointerAt(iov, 0, payload);
+        // struct cmsghdr { size_t len = CMSG_LEN(4) = 20; int level; int type; } + the fd, stored by the child.
+        var cmsg = new byte[24];
+        BitConverter.TryWriteBytes(cmsg.AsSpan(0), 20UL);
+        BitConverter.TryWriteBytes(cmsg.AsSpan(8), Flags.SOL_SOCKET);
+        BitConverter.TryWriteBytes(cmsg.AsSpan(12), Flags.SCM_RIGHTS);
+        var control = plan.Bytes(cmsg);
+        // struct msghdr { name; namelen; iov; iovlen; control; controllen; flags }
+        var msgBytes = new byte[56];
+        BitConverter.TryWriteBytes(msgBytes.AsSpan(24), 1UL);
+        BitConverter.TryWriteBytes(msgBytes.AsSpan(40), 24UL);
+        var msg = plan.Bytes(msgBytes);
+        plan.PointerAt(msg, 16, iov);
+        plan.PointerAt(msg, 32, control);
+        var fdCell = new ArenaRef(control.Offset + 16);
+
+        var record = new byte[16];
+        BitConverter.TryWriteBytes(record.AsSpan(0), SyncRecord.SeccompFd);
+
+        plan.Step("store the seccomp notify fd", StepKind.StoreInt, fdCell, notifyFd);
+        plan.Syscall($"unable to send the seccomp notify fd to the runtime ({NotifyField})", Sys.sendmsg, socketFd, msg, 0);
+        plan.Syscall($"unable to tell the runtime about the seccomp notify fd ({NotifyField})", Sys.write, syncFd, plan.Bytes(record), record.Length);
+        // The fd is in flight to the runtime; a copy kept here would keep notifications pending after the listener closed its own.
+        plan.Syscall("close the init's copy of the seccomp notify fd", Sys.close, notifyFd);
+        plan.Syscall("close the seccomp socket", Sys.close, socketFd);
     }
 }

@@ -8,6 +8,9 @@ namespace Runsharp.Container.Security.Seccomp;
 public sealed record SeccompProgram(byte[] Bpf, uint Flags)
 {
     public int InstructionCount => Bpf.Length / 8;
+
+    /// <summary>A rule uses SCMP_ACT_NOTIFY: the load returns a notify fd that goes to the listener (see <see cref="SeccompListener"/>).</summary>
+    public bool Notify => (Flags & SeccompSupport.FlagNewListener) != 0;
 }
 
 /// <summary>
@@ -17,6 +20,11 @@ public sealed record SeccompProgram(byte[] Bpf, uint Flags)
 /// without an errnoRet mean EPERM; several conditions on one rule must all hold, except when the same
 /// argument is compared more than once, then each condition becomes its own rule (any may match).
 /// The libseccomp context is released before this returns: nothing native outlives the call.
+///
+/// SCMP_ACT_NOTIFY (runc's rules): allowed on rules, not as the default action, and only with
+/// <c>listenerPath</c>; the filter is then loaded with SECCOMP_FILTER_FLAG_NEW_LISTENER. The init hands
+/// the notify fd to the runtime with sendmsg and then write on the sync pipe, after the filter is in force:
+/// a rule that notifies on either would wait for a listener that can never have the fd, so both are refused.
 /// </summary>
 public static unsafe class SeccompFilterBuilder
 {
@@ -28,7 +36,8 @@ public static unsafe class SeccompFilterBuilder
     {
         if (seccomp is null) return null;
         uint defaultAction = DefaultAction(seccomp);
-        uint flags = Flags(seccomp);
+        bool notify = CheckNotify(seccomp);
+        uint flags = Flags(seccomp, notify);
 
         nint ctx;
         try { ctx = LibSeccomp.Init(defaultAction); }
@@ -65,20 +74,50 @@ public static unsafe class SeccompFilterBuilder
             ?? throw new ContainerException($"{Root}.defaultAction: unknown action {Quote(seccomp.DefaultAction)}");
     }
 
-    private static uint Flags(LinuxSeccomp seccomp)
+    /// <summary>The syscalls the init makes, under the filter, to hand the notify fd to the runtime.</summary>
+    public static readonly IReadOnlyList<string> NeededForHandOff = ["write", "sendmsg"];
+
+    /// <summary>Whether a rule uses SCMP_ACT_NOTIFY (checked for what the hand-off needs).</summary>
+    public static bool UsesNotify(LinuxSeccomp? seccomp) =>
+        seccomp?.Syscalls?.Any(r => r?.Action == SeccompSupport.Notify) == true;
+
+    private static bool CheckNotify(LinuxSeccomp seccomp)
     {
-        uint flags = 0;
+        if (!UsesNotify(seccomp)) return false;
+        if (string.IsNullOrEmpty(seccomp.ListenerPath))
+            throw new ContainerException($"{Root}.listenerPath: must be set when a rule uses SCMP_ACT_NOTIFY");
+        var syscalls = seccomp.Syscalls!;
+        for (int i = 0; i < syscalls.Count; i++)
+        {
+            if (syscalls[i]?.Action != SeccompSupport.Notify) continue;
+            foreach (var name in syscalls[i].Names ?? [])
+                if (NeededForHandOff.Contains(name))
+                    throw new ContainerException($"{Root}.syscalls[{i}]: SCMP_ACT_NOTIFY cannot be used for {Quote(name)}: " +
+                        "the init needs it to hand the notify fd to the runtime");
+        }
+        return true;
+    }
+
+    private static uint Flags(LinuxSeccomp seccomp, bool notify)
+    {
+        uint flags = notify ? SeccompSupport.FlagNewListener : 0;
         var names = seccomp.Flags ?? [];
         for (int i = 0; i < names.Count; i++)
         {
             if (!SeccompSupport.Flags.TryGetValue(names[i] ?? "", out uint flag))
                 throw new ContainerException($"{Root}.flags[{i}]: unknown flag {Quote(names[i])}");
-            // Only meaningful together with a notify listener; the kernel refuses it alone.
-            if (flag == SeccompSupport.FlagWaitKillableRecv) continue;
+            // Only meaningful together with a notify listener (the kernel refuses it alone); dropped where the kernel lacks it.
+            if (flag == SeccompSupport.FlagWaitKillableRecv)
+            {
+                if (notify && SeccompSupport.KernelAcceptsFlag(flag | SeccompSupport.FlagNewListener)) flags |= flag;
+                continue;
+            }
             if (!SeccompSupport.KernelAcceptsFlag(flag))
                 throw new ContainerException($"{Root}.flags[{i}]: flag {Quote(names[i])} is not supported by this kernel");
             flags |= flag;
         }
+        // The kernel takes TSYNC with NEW_LISTENER only as TSYNC_ESRCH (the init is single-threaded anyway).
+        if (notify && (flags & SeccompSupport.FlagTsync) != 0) flags |= SeccompSupport.FlagTsyncEsrch;
         return flags;
     }
 
@@ -100,8 +139,6 @@ public static unsafe class SeccompFilterBuilder
     {
         string path = $"{Root}.syscalls[{index}]";
         if (rule is null) throw new ContainerException($"{path}: must be an object");
-        if (rule.Action == "SCMP_ACT_NOTIFY")
-            throw new ContainerException($"{path}.action: SCMP_ACT_NOTIFY is not supported yet");
         uint action = SeccompSupport.Action(rule.Action, rule.ErrnoRet)
             ?? throw new ContainerException($"{path}.action: unknown action {Quote(rule.Action)}");
 

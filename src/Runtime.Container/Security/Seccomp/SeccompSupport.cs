@@ -13,12 +13,14 @@ public static class SeccompSupport
         ActErrno = 0x00050000, ActTrace = 0x7ff00000, ActLog = 0x7ffc0000, ActAllow = 0x7fff0000,
         ActNotify = 0x7fc00000;
 
-    /// <summary>Actions this build applies (SCMP_ACT_NOTIFY needs the listener hand-off, not done yet).</summary>
+    /// <summary>Actions this build applies (SCMP_ACT_NOTIFY on rules, with linux.seccomp.listenerPath).</summary>
     public static readonly IReadOnlyList<string> Actions =
     [
         "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO",
-        "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG",
+        "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY",
     ];
+
+    public const string Notify = "SCMP_ACT_NOTIFY";
 
     /// <summary>enum scmp_compare.</summary>
     public static readonly IReadOnlyDictionary<string, int> Operators = new Dictionary<string, int>(StringComparer.Ordinal)
@@ -46,8 +48,11 @@ public static class SeccompSupport
         ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"] = 32,
     };
 
-    /// <summary>Only meaningful with a notify listener (the kernel refuses it without one): accepted, not passed on.</summary>
+    /// <summary>Only meaningful with a notify listener (the kernel refuses it without one): passed on only with one.</summary>
     public const uint FlagWaitKillableRecv = 32;
+
+    /// <summary>SECCOMP_FILTER_FLAG_TSYNC, NEW_LISTENER (seccomp(2) returns the notify fd), TSYNC_ESRCH.</summary>
+    public const uint FlagTsync = 1, FlagNewListener = 8, FlagTsyncEsrch = 16;
 
     /// <summary>The libseccomp action value, or null for a name this build does not know.</summary>
     public static uint? Action(string name, uint? errnoRet) => name switch
