@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 DOTNET ?= dotnet
 BIN := bin/runsharp
 
-.PHONY: all build demo rootfs test test-unit test-integration conformance install clean
+.PHONY: all build demo rootfs test test-unit test-integration conformance bench install clean
 
 all: build
 
@@ -35,6 +35,10 @@ test-integration: build
 # The external OCI validation suite, built beside the project (not part of this repo); see README.
 conformance: build
 	scripts/conformance.sh
+
+# Issue 7: BenchmarkDotNet micro-benchmarks and the runsharp/crun/runc lifecycle harness; writes bench/RESULTS.md.
+bench:
+	scripts/bench.sh
 
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/runsharp
