@@ -163,6 +163,8 @@ public static unsafe class Posix
     }
 
     public static int Getuid() => (int)RawSyscall.Invoke(Sys.getuid);
+    public static int Getgid() => (int)RawSyscall.Invoke(Sys.getgid);
+    public static int Geteuid() => (int)RawSyscall.Invoke(107 /* geteuid */);
 
     public static bool Exists(string path)
     {

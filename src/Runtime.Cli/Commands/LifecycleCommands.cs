@@ -28,6 +28,7 @@ public static class CreateCommand
             DefaultCgroupParent = c.Settings.DefaultCgroupParent,
             Foreground = foreground,
             Detached = detached,
+            Rootless = c.Settings.Rootless,
         };
     }
 }

@@ -12,8 +12,7 @@ public static class SpecCommand
         string path = Path.Combine(bundle, "config.json");
         if (File.Exists(path)) throw new IOException("File config.json exists. Remove it first.");
         bool rootless = c.Command.GetBool("rootless");
-        uint uid = (uint)Posix.Getuid();
-        var spec = DefaultSpec.Create(rootless, uid, uid);
+        var spec = DefaultSpec.Create(rootless, (uint)Posix.Getuid(), (uint)Posix.Getgid());
         File.WriteAllText(path, SpecJson.Serialize(spec, SpecJson.Tabbed));
         return 0;
     }

@@ -38,6 +38,9 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             string dir = store.DirOf(options.Id);
             File.WriteAllBytes(Path.Combine(dir, StateStore.ConfigCopy), SpecJson.SerializeToUtf8(spec));
             using var namespaces = NamespaceSetup.Open(spec.Linux?.Namespaces);
+            bool unprivileged = Posix.Geteuid() != 0;
+            namespaces.SetgroupsDenied = unprivileged && namespaces.IsNew(NamespaceTypes.User);
+            bool rootless = options.Rootless ?? unprivileged;
 
             var host = CgroupHost.Detect();
             cgroup = CgroupManagerFactory.Create(host, spec.Linux?.CgroupsPath, options.Id,
@@ -47,9 +50,8 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                     // The devices the container is given (linux.devices) are allowed in its device cgroup, as runc does.
                     AllowedDevices = DeviceRules.ForCreatedDevices((spec.Linux?.Devices ?? []).Select(d => (d.Type, d.Major, d.Minor))).ToList(),
                 });
-            cgroup.Create();
-            if (spec.Linux?.Resources is { } resources) cgroup.Set(resources);
-            debug?.Invoke($"cgroup {cgroup.Path} ready");
+            cgroup = RootlessCgroup.Create(cgroup, spec.Linux?.Resources, rootless, debug);
+            debug?.Invoke(cgroup is null ? "no cgroup (rootless)" : $"cgroup {cgroup.Path} ready");
 
             string fifo = Path.Combine(dir, StateStore.ExecFifo);
             Posix.MkFifo(fifo, 0x180 /* 0600 */);
@@ -73,7 +75,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                 CloseInChild = seccompParent >= 0 ? [dirLock.Fd, ownCwd, rootfsParentFd, seccompParent] : [dirLock.Fd, ownCwd, rootfsParentFd],
                 JoinFds = namespaces.JoinFds, PreserveFds = options.PreserveFds,
                 SessionKeyring = options.NoNewKeyring ? null : "_ses." + options.Id, NoPivot = options.NoPivot,
-                CapLastCap = Capabilities.LastCap(), CgroupMount = CgroupMountSources.For(cgroup),
+                CapLastCap = Capabilities.LastCap(), CgroupMount = cgroup is null ? null : CgroupMountSources.For(cgroup),
             };
             var builder = InitPlanCompiler.Compile(ctx, namespaces, HomeDirectory.Lookup(rootfs, process.User.Uid));
             using var plan = builder.Build(syncWrite);
@@ -81,7 +83,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
 
             // The cgroup namespace is unshared by the child once it is inside its cgroup (see the plan); a time
             // namespace cannot be asked of clone(2) (its flag is in the exit-signal byte): both are left out.
-            long cloneFlags = namespaces.CloneFlags & ~(Flags.CLONE_NEWCGROUP | Flags.CLONE_NEWTIME);
+            long cloneFlags = namespaces.ForkFlags;
             var forChildren = namespaces.ForChildren(spec.Linux?.TimeOffsets);
             // The child starts in the rootfs's parent directory (see RootfsCompiler); we go back right after.
             Posix.Fchdir(rootfsParentFd, "unable to enter the rootfs's parent directory");
@@ -90,10 +92,17 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             Posix.Close(syncWrite); fds.Remove(syncWrite);
             Posix.Close(goRead); fds.Remove(goRead);
             if (seccompChild >= 0) { Posix.Close(seccompChild); fds.Remove(seccompChild); }
+            if (namespaces.NeedsInitFork)
+            {
+                // The child forked the init into the new pid namespace and exits (see StepKind.ForkInit).
+                int intermediate = pid;
+                pid = -1;
+                pid = InitLauncher.AwaitInitPid(syncRead, intermediate, plan.Descriptions);
+            }
             debug?.Invoke($"init forked: pid {pid}");
 
-            if (namespaces.IsNew(NamespaceTypes.User)) ParentSideLimits.WriteIdMaps(pid, spec);
-            cgroup.AddProcess(pid);
+            if (namespaces.IsNew(NamespaceTypes.User)) ParentSideLimits.WriteIdMaps(pid, spec, namespaces.SetgroupsDenied);
+            cgroup = RootlessCgroup.AddProcess(cgroup, pid, spec.Linux?.Resources, rootless, debug);
             ParentSideLimits.Apply(pid, process);
             Posix.WriteAll(goWrite, [1], "unable to release the container's init");
             int initPid = pid;
@@ -114,8 +123,8 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                 OciVersion = spec.OciVersion, Id = options.Id, Pid = pid,
                 PidStartTime = ProcessStat.Read(pid)?.StartTime ?? 0,
                 Bundle = bundle, Rootfs = rootfs, Created = SpecJson.FormatTimestamp(DateTime.UtcNow), Owner = "",
-                Annotations = spec.Annotations, CgroupsPath = cgroup.Path, CgroupCreatedDepth = cgroup.CreatedDepth,
-                CgroupMode = host.Mode.ToString(), CgroupV1 = cgroup.Paths.V1.ToDictionary(), CgroupUnified = cgroup.Paths.Unified,
+                Annotations = spec.Annotations, CgroupsPath = cgroup?.Path, CgroupCreatedDepth = cgroup?.CreatedDepth ?? 0,
+                CgroupMode = host.Mode.ToString(), CgroupV1 = cgroup?.Paths.V1.ToDictionary(), CgroupUnified = cgroup?.Paths.Unified,
                 SystemdCgroup = options.SystemdCgroup,
             };
             store.Write(record);

@@ -17,4 +17,6 @@ public sealed class CreateOptions
     public bool Foreground { get; init; }
     /// <summary>run --detach without a console socket may not have a terminal (as runc).</summary>
     public bool Detached { get; init; } = true;
+    /// <summary>--rootless: true, false, or null for auto (rootless when not running as root).</summary>
+    public bool? Rootless { get; init; }
 }

@@ -10,6 +10,9 @@ namespace Runsharp.Container.Namespaces;
 /// Which namespaces the container gets new (clone flags) and which it joins (fds opened and type-checked
 /// before the fork). The child joins by setns; a pid namespace is joined by the parent around clone,
 /// because setns(CLONE_NEWPID) only affects children.
+/// A user namespace joined by path must own the namespaces the container creates (as runc orders it), so then
+/// clone makes none: the child joins the user namespace first and unshares the others itself, and a new pid
+/// namespace gets its init from one more fork in the child (<see cref="NeedsInitFork"/>).
 /// </summary>
 public sealed class NamespaceSetup : IDisposable
 {
@@ -21,6 +24,38 @@ public sealed class NamespaceSetup : IDisposable
     public Dictionary<string, int> JoinFds { get; } = new();
     public bool Has(string type) => (CloneFlags & NamespaceKinds.CloneFlag(type)) != 0 || JoinFds.ContainsKey(type);
     public bool IsNew(string type) => (CloneFlags & NamespaceKinds.CloneFlag(type)) != 0;
+    public bool JoinsUser => JoinFds.ContainsKey(NamespaceTypes.User);
+
+    /// <summary>
+    /// The new user namespace is set up by an unprivileged runtime: "deny" goes to its setgroups file (the kernel
+    /// requires it before an unprivileged gid_map), so the child must not call setgroups. Set by the caller.
+    /// </summary>
+    public bool SetgroupsDenied { get; set; }
+
+    /// <summary>The child forks the init (a new pid namespace must be owned by the joined user namespace).</summary>
+    public bool NeedsInitFork => JoinsUser && IsNew(NamespaceTypes.Pid);
+
+    /// <summary>
+    /// Flags for the clone that makes the child. Cgroup and time are never among them (see CreateOperation); with
+    /// a joined user namespace none are, since the child must be in that user namespace before it makes any.
+    /// </summary>
+    public long ForkFlags => JoinsUser ? 0 : CloneFlags & ~(Flags.CLONE_NEWCGROUP | Flags.CLONE_NEWTIME);
+
+    /// <summary>
+    /// With a user namespace joined by path: setns into it, fork the init into a new pid namespace if one is asked
+    /// for, then unshare the other new namespaces (cgroup stays for later: see InitPlanCompiler). Nothing otherwise.
+    /// </summary>
+    public void CompileUserJoin(PlanBuilder plan)
+    {
+        if (!JoinFds.TryGetValue(NamespaceTypes.User, out int fd)) return;
+        plan.Syscall("unable to join the user namespace (linux.namespaces)", Sys.setns, fd, Flags.CLONE_NEWUSER);
+        if (NeedsInitFork)
+            plan.Step("unable to fork the init into a new pid namespace owned by the joined user namespace (linux.namespaces)",
+                StepKind.ForkInit, Flags.CLONE_NEWPID);
+        long rest = CloneFlags & ~(Flags.CLONE_NEWPID | Flags.CLONE_NEWCGROUP | Flags.CLONE_NEWTIME);
+        if (rest != 0)
+            plan.Syscall("unable to create namespaces in the joined user namespace (linux.namespaces)", Sys.unshare, rest);
+    }
 
     public static NamespaceSetup Open(IReadOnlyList<LinuxNamespace>? namespaces)
     {
@@ -60,12 +95,12 @@ public sealed class NamespaceSetup : IDisposable
         return this;
     }
 
-    /// <summary>The child's setns steps, user namespace first, mount namespace last.</summary>
+    /// <summary>The child's setns steps, mount namespace last (a user namespace is joined earlier: <see cref="CompileUserJoin"/>).</summary>
     public void CompileJoins(PlanBuilder plan)
     {
         foreach (var type in JoinOrder)
         {
-            if (!JoinFds.TryGetValue(type, out int fd)) continue;
+            if (type == NamespaceTypes.User || !JoinFds.TryGetValue(type, out int fd)) continue;
             plan.Syscall($"unable to join the {type} namespace (linux.namespaces)", Sys.setns, fd, NamespaceKinds.CloneFlag(type));
         }
     }
@@ -80,6 +115,8 @@ public sealed class NamespaceSetup : IDisposable
         if (JoinFds.TryGetValue(NamespaceTypes.Pid, out int pid)) list.Add((pid, Flags.CLONE_NEWPID));
         if (JoinFds.ContainsKey(NamespaceTypes.Time))
             throw new ContainerException("linux.namespaces: joining a time namespace by path is not supported yet");
+        if (IsNew(NamespaceTypes.Time) && JoinsUser)
+            throw new ContainerException("linux.namespaces: a new time namespace with a user namespace joined by path is not supported yet");
         if (IsNew(NamespaceTypes.Time)) NewTimeNamespace(offsets);
         else if (offsets is { Count: > 0 }) throw new ContainerException("linux.timeOffsets: needs a new time namespace");
         return list;

@@ -75,6 +75,24 @@ public static unsafe class InitLauncher
         throw new ContainerException($"the container's init exited before it was ready (status {Posix.ExitCodeOf(status)})");
     }
 
+    /// <summary>
+    /// The child forked the init itself (see <see cref="StepKind.ForkInit"/>): reads the init's pid, reaps the
+    /// intermediate child, and returns the init's pid (a child of ours thanks to CLONE_PARENT).
+    /// </summary>
+    public static int AwaitInitPid(int syncReadFd, int intermediate, IReadOnlyList<string> descriptions)
+    {
+        Span<byte> buf = stackalloc byte[sizeof(SyncRecord)];
+        int n = Posix.ReadFull(syncReadFd, buf, "unable to read from the container's init");
+        var (_, status) = Posix.WaitPid(intermediate, 0);
+        if (n == sizeof(SyncRecord))
+        {
+            var rec = MemoryMarshal.Read<SyncRecord>(buf);
+            if (rec.Kind == SyncRecord.InitPid && rec.Step > 0) return rec.Step;
+            if (rec.Kind == SyncRecord.Error) throw new ContainerException(Describe(rec, descriptions));
+        }
+        throw new ContainerException($"the container's init was not forked (status {Posix.ExitCodeOf(status)})");
+    }
+
     public static string Describe(SyncRecord rec, IReadOnlyList<string> descriptions)
     {
         string what = rec.Step >= 0 && rec.Step < descriptions.Count ? descriptions[rec.Step] : $"step {rec.Step}";

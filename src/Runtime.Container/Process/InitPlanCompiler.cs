@@ -27,6 +27,8 @@ public static class InitPlanCompiler
         if (ctx.SyncReadFd >= 0) plan.Syscall("close", Sys.close, ctx.SyncReadFd);
         if (ctx.GoWriteFd >= 0) plan.Syscall("close", Sys.close, ctx.GoWriteFd);
         foreach (var fd in ctx.CloseInChild) plan.Syscall("close", Sys.close, fd);
+        // A joined user namespace comes first, so the namespaces made after it are owned by it.
+        namespaces.CompileUserJoin(plan);
         plan.Syscall("unable to set the parent-death signal", Sys.prctl, Flags.PR_SET_PDEATHSIG, Flags.SIGKILL);
         bool hooks = HasCreateHooks(spec);
         if (ctx.GoReadFd >= 0)
@@ -40,9 +42,10 @@ public static class InitPlanCompiler
         plan.Syscall("unable to set umask", Sys.umask, 0);
 
         namespaces.CompileJoins(plan);
-        if (namespaces.Has(NamespaceTypes.User))
+        if (namespaces.IsNew(NamespaceTypes.User))
         {
-            // The parent has written uid_map/gid_map before "go": become the namespace's root.
+            // The parent has written uid_map/gid_map before "go": become the namespace's root. (A joined user
+            // namespace already gave us every capability in it; process.user must be mapped there.)
             plan.Syscall("unable to become root in the user namespace (linux.gidMappings)", Sys.setresgid, 0, 0, 0);
             plan.Syscall("unable to become root in the user namespace (linux.uidMappings)", Sys.setresuid, 0, 0, 0);
         }
@@ -89,7 +92,7 @@ public static class InitPlanCompiler
         // Without no_new_privs, loading seccomp needs CAP_SYS_ADMIN: before the user switch and capset (runc's order).
         if (!process.NoNewPrivileges) SeccompCompiler.CompileLoad(plan, seccomp, ctx.PreserveFds, ctx.SeccompSocketFd, ctx.SyncWriteFd);
         CapabilityCompiler.CompileBoundingDrop(plan, caps, ctx.CapLastCap);
-        UserCompiler.CompileSwitch(plan, process.User);
+        UserCompiler.CompileSwitch(plan, process.User, setgroupsAllowed: !namespaces.SetgroupsDenied);
         CapabilityCompiler.CompileSets(plan, caps, ctx.CapLastCap);
         UserCompiler.CompileUmask(plan, process.User);
         UserCompiler.CompileNoNewPrivileges(plan, process);

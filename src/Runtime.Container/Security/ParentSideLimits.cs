@@ -34,8 +34,18 @@ public static class ParentSideLimits
     }
 
     /// <summary>uid_map / gid_map of a new user namespace, written before the child goes on.</summary>
-    public static void WriteIdMaps(int pid, Spec.Spec spec)
+    /// <param name="denySetgroups">An unprivileged runtime: the kernel accepts its gid_map only once setgroups is
+    /// denied in the namespace (and then only the runtime's own gid).</param>
+    public static void WriteIdMaps(int pid, Spec.Spec spec, bool denySetgroups = false)
     {
+        if (denySetgroups)
+        {
+            try { File.WriteAllText($"/proc/{pid}/setgroups", "deny"); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ContainerException($"unable to write setgroups (linux.gidMappings): {Describe(e)}");
+            }
+        }
         Write(pid, "uid_map", spec.Linux?.UidMappings, "linux.uidMappings");
         Write(pid, "gid_map", spec.Linux?.GidMappings, "linux.gidMappings");
     }
@@ -47,7 +57,8 @@ public static class ParentSideLimits
         try { File.WriteAllText($"/proc/{pid}/{file}", text); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ContainerException($"unable to write {file} ({field}): {Describe(e)}");
+            string hint = Posix.Geteuid() != 0 ? " (without privileges only the caller's own id can be mapped, with size 1)" : "";
+            throw new ContainerException($"unable to write {file} ({field}): {Describe(e)}{hint}");
         }
     }
 

@@ -11,13 +11,18 @@ namespace Runsharp.Container.Security;
 /// </summary>
 public static class UserCompiler
 {
-    public static void CompileSwitch(PlanBuilder plan, User user)
+    /// <param name="setgroupsAllowed">False in a user namespace whose setgroups file says "deny" (made by an
+    /// unprivileged runtime): the kernel refuses setgroups there, so none is made, and asking for groups is an error.</param>
+    public static void CompileSwitch(PlanBuilder plan, User user, bool setgroupsAllowed = true)
     {
         plan.Syscall("unable to keep capabilities across the user switch", Sys.prctl, Flags.PR_SET_KEEPCAPS, 1);
         var gids = user.AdditionalGids ?? [];
+        if (!setgroupsAllowed && gids.Count > 0)
+            throw new ContainerException("process.user.additionalGids: cannot set supplementary groups: setgroups is denied in a user namespace made without privileges");
         var list = new byte[Math.Max(4, gids.Count * 4)];
         for (int i = 0; i < gids.Count; i++) BitConverter.TryWriteBytes(list.AsSpan(i * 4), gids[i]);
-        plan.Syscall("unable to set supplementary groups (process.user.additionalGids)", Sys.setgroups, gids.Count, plan.Bytes(list));
+        if (setgroupsAllowed)
+            plan.Syscall("unable to set supplementary groups (process.user.additionalGids)", Sys.setgroups, gids.Count, plan.Bytes(list));
         plan.Syscall($"unable to set gid {user.Gid} (process.user.gid)", Sys.setresgid, user.Gid, user.Gid, user.Gid);
         plan.Syscall($"unable to set uid {user.Uid} (process.user.uid)", Sys.setresuid, user.Uid, user.Uid, user.Uid);
         plan.Syscall("unable to reset keep-capabilities", Sys.prctl, Flags.PR_SET_KEEPCAPS, 0);

@@ -41,6 +41,7 @@ public static unsafe class ChildExecutor
         switch (step->Kind)
         {
             case StepKind.Syscall: return Call(plan, step->Nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+            case StepKind.ForkInit: return ForkInit(plan, a[0]);
             case StepKind.FormatFdPath: FormatFdPath((byte*)a[0], (int)a[1]); return 0;
             case StepKind.MkdirAllInRoot: return MkdirAllInRoot(plan, (int)a[0], (byte*)a[1], (int)a[2], (byte*)a[3]);
             case StepKind.CreateFileInRoot: return CreateFileInRoot(plan, (int)a[0], (byte*)a[1], (int)a[2], (byte*)a[3]);
@@ -67,6 +68,20 @@ public static unsafe class ChildExecutor
         int code = !setupDone ? 1 : errno == ENOENT ? 127 : 126;
         Call(plan, Nr.exit_group, code, 0, 0, 0, 0, 0);
         return errno;
+    }
+
+    /// <summary>
+    /// A new pid namespace owned by a joined user namespace: only a child of this process can be its init. With
+    /// CLONE_PARENT that child is the runtime's own, so the runtime reaps it; we report its pid and leave.
+    /// </summary>
+    private static long ForkInit(PlanHeader* plan, long flags)
+    {
+        long r = Call(plan, Nr.clone, flags | Flags.CLONE_PARENT | Flags.SIGCHLD, 0, 0, 0, 0, 0);
+        if (r <= 0) return r;
+        SyncRecord rec = new() { Kind = SyncRecord.InitPid, Step = (int)r };
+        Call(plan, Nr.write, plan->SyncFd, (long)&rec, sizeof(SyncRecord), 0, 0, 0);
+        Call(plan, Nr.exit_group, 0, 0, 0, 0, 0, 0);
+        return 0;
     }
 
     /// <summary>Every call goes through the plan's gate, retrying EINTR.</summary>

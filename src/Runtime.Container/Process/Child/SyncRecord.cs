@@ -25,6 +25,11 @@ namespace Runsharp.Container.Process.Child;
 public struct SyncRecord
 {
     public const int Ready = 1, Error = 2, HooksPlease = 3, SeccompFd = 4;
+    /// <summary>
+    /// Sent first, by an intermediate child, when the init is forked inside the child (a new pid namespace owned by a
+    /// joined user namespace): Step is the init's pid. The intermediate then exits; its parent reaps it.
+    /// </summary>
+    public const int InitPid = 5;
     /// <summary>Aux value on Error: the program was not found on $PATH.</summary>
     public const int AuxNotInPath = 1;
 

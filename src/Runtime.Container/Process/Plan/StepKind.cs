@@ -8,6 +8,11 @@ public enum StepKind
 {
     /// <summary>One system call: Nr with six arguments.</summary>
     Syscall = 1,
+    /// <summary>
+    /// clone(A0 | CLONE_PARENT | SIGCHLD): the new process, a sibling, goes on with the plan as the init; this one
+    /// sends the init's pid to the parent (a <see cref="Child.SyncRecord.InitPid"/> record) and exits.
+    /// </summary>
+    ForkInit,
     /// <summary>Writes "/proc/self/fd/N" for the fd in A1 into the buffer at A0 (so mounts target an fd, never a path).</summary>
     FormatFdPath,
     /// <summary>mkdir -p of A1 (relative, clean) under the root fd A0, each component resolved inside the root. A2 = mode.</summary>
