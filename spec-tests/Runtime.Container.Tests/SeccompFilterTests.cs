@@ -342,7 +342,7 @@ public sealed class SeccompFilterTests
     private static unsafe long Arg0(NativePlan plan, int i) => (plan.Header->Steps + i)->Args[0];
 
     /// <summary>Classic BPF as the kernel runs a seccomp filter over struct seccomp_data.</summary>
-    private static class Bpf
+    internal static class Bpf
     {
         public static uint Run(byte[] program, int nr, uint arch, params ulong[] args)
         {
