@@ -8,11 +8,11 @@ public static class CreateCommand
 {
     public static int Run(CommandContext c)
     {
-        new CreateOperation(c.Store, c.Debug).Run(Options(c, foreground: false, detached: true));
+        new CreateOperation(c.Store, c.Debug).Run(Options(c, detached: true));
         return 0;
     }
 
-    public static CreateOptions Options(CommandContext c, bool foreground, bool detached)
+    public static CreateOptions Options(CommandContext c, bool detached)
     {
         var cmd = c.Command;
         return new CreateOptions
@@ -26,7 +26,6 @@ public static class CreateCommand
             PreserveFds = cmd.GetInt("preserve-fds"),
             SystemdCgroup = c.Settings.UseSystemdCgroup,
             DefaultCgroupParent = c.Settings.DefaultCgroupParent,
-            Foreground = foreground,
             Detached = detached,
             Rootless = c.Settings.Rootless,
         };

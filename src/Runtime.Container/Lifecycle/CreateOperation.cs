@@ -133,7 +133,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
         }
         catch
         {
-            Cleanup(options.Id, pid, cgroup, options.Foreground);
+            Cleanup(options.Id, pid, cgroup);
             throw;
         }
         finally
@@ -178,7 +178,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
         return fd;
     }
 
-    private void Cleanup(string id, int pid, ICgroupManager? cgroup, bool reap)
+    private void Cleanup(string id, int pid, ICgroupManager? cgroup)
     {
         if (pid > 0)
         {
@@ -188,6 +188,5 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
         try { cgroup?.Destroy(); }
         catch (Exception e) { debug?.Invoke($"cleanup: {e.Message}"); }
         store.Remove(id);
-        _ = reap;
     }
 }

@@ -13,8 +13,6 @@ public sealed class CreateOptions
     public bool SystemdCgroup { get; init; }
     /// <summary>Parent of the default cgroup "&lt;parent&gt;/&lt;id&gt;" (runtime.config.json).</summary>
     public string DefaultCgroupParent { get; init; } = "/";
-    /// <summary>`run` in the foreground: this process stays the init's parent and reaps it.</summary>
-    public bool Foreground { get; init; }
     /// <summary>run --detach without a console socket may not have a terminal (as runc).</summary>
     public bool Detached { get; init; } = true;
     /// <summary>--rootless: true, false, or null for auto (rootless when not running as root).</summary>

@@ -299,9 +299,8 @@ public static unsafe class ChildExecutor
     private static long ResolveExecutable(PlanHeader* plan, byte** candidates, bool searched, int* aux)
     {
         byte* stat = stackalloc byte[144];
-        int count = 0;
         long lastError = -ENOENT;
-        for (byte** c = candidates; *c != null; c++, count++)
+        for (byte** c = candidates; *c != null; c++)
         {
             long r = Call(plan, Nr.newfstatat, Flags.AT_FDCWD, (long)*c, (long)stat, 0, 0, 0);
             if (r < 0) { if (r != -ENOENT) lastError = r; continue; }
@@ -312,7 +311,6 @@ public static unsafe class ChildExecutor
         }
         // A name searched on $PATH that was found nowhere.
         if (searched && lastError == -ENOENT) *aux = SyncRecord.AuxNotInPath;
-        _ = count;
         return lastError;
     }
 
