@@ -42,10 +42,11 @@ public static class InitPlanCompiler
         plan.Syscall("unable to set umask", Sys.umask, 0);
 
         namespaces.CompileJoins(plan);
-        if (namespaces.IsNew(NamespaceTypes.User))
+        if (namespaces.Has(NamespaceTypes.User))
         {
-            // The parent has written uid_map/gid_map before "go": become the namespace's root. (A joined user
-            // namespace already gave us every capability in it; process.user must be mapped there.)
+            // The parent has written uid_map/gid_map of a new one before "go": become the namespace's root. In a
+            // joined one too (as runc): the ids we still have may not be mapped there, and files made with an
+            // unmapped fsuid fail (EOVERFLOW), so its root must be mapped.
             plan.Syscall("unable to become root in the user namespace (linux.gidMappings)", Sys.setresgid, 0, 0, 0);
             plan.Syscall("unable to become root in the user namespace (linux.uidMappings)", Sys.setresuid, 0, 0, 0);
         }
