@@ -37,7 +37,8 @@ inner() {
     if grep -q ' /sys/fs/cgroup/unified ' /proc/self/mountinfo; then
         # Unmounted, not only covered: a runtime that reads mountinfo would still see a covered cgroup2 mount.
         umount -l /sys/fs/cgroup/unified
-        mount -t tmpfs -o size=1m,mode=0755 rsbench-hide /sys/fs/cgroup/unified
+        # crun 1.8.1 still makes <id>/cgroup.procs in there (one page each, never removed): room for thousands.
+        mount -t tmpfs -o size=256m,mode=0755 rsbench-hide /sys/fs/cgroup/unified
     fi
 
     R() { local rt=$1; shift; "${BIN[$rt]}" --root "$W/root-$rt" "$@"; }
