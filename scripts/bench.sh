@@ -192,7 +192,10 @@ inner() {
         strace -c -f -o "$D/strace.$rt" "${BIN[$rt]}" --root "$W/root-$rt" run --bundle "$B" "$id" >> "$log" 2>&1 || fail strace "$rt" "run under strace failed"
     done
     nextid runsharp
+    t0=${EPOCHREALTIME/./}
     R runsharp --debug run --bundle "$B" "$id" > "$D/debug.runsharp" 2>&1
+    t1=${EPOCHREALTIME/./}
+    echo "$t0 $t1" > "$D/debug.times"
 
     # Cleanup: containers left in our roots, then any cgroup named rsbench-* (deepest first).
     for rt in "${RTS[@]}"; do
@@ -264,7 +267,7 @@ if [ "$MICRO" = 1 ]; then
     echo "== BenchmarkDotNet micro-benchmarks (spec-tests/Runtime.Benchmarks)" >&2
     if dotnet run -c Release --project spec-tests/Runtime.Benchmarks -- --describe > "$W/describe" 2> "$W/micro.log" \
         && dotnet run -c Release --no-build --project spec-tests/Runtime.Benchmarks -- --filter '*' --artifacts "$W/bdn" >> "$W/micro.log" 2>&1; then
-        micro=$(cat "$W"/bdn/results/*-report-github.md 2>/dev/null | sed -n '/^|/p')
+        micro=$(cat "$W"/bdn/results/*-report-github.md 2>/dev/null | sed -n '/^|/p' | sed "s/&#39;/'/g")
     else
         echo "bench.sh: the micro-benchmarks failed (see below); continuing" >&2
         tail -20 "$W/micro.log" >&2
@@ -431,22 +434,34 @@ mkdir -p "$OUT"
         errs() { awk '$NF == "total" { print (NF == 6 ? $5 : "0") }' "$D/strace.$1" 2>/dev/null; }
         echo "| syscalls (errors) | $(tot runsharp) ($(errs runsharp)) | $(tot crun) ($(errs crun)) | $(tot runc) ($(errs runc)) |"
         echo
-        echo "Syscalls runsharp makes most often, next to crun's count of the same call:"
+        echo "The syscalls runsharp makes more often than crun, largest excess first:"
         echo
-        echo "| syscall | runsharp calls | crun calls | runsharp seconds (under strace) | crun seconds |"
-        echo "|---|---|---|---|---|"
-        calls() {  # file -> "name calls seconds" per syscall
-            awk '/^[ ]*[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+/ && $NF != "total" { print $NF, $4, $2 }' "$1" 2>/dev/null
+        echo "| syscall | runsharp calls | crun calls | excess |"
+        echo "|---|---|---|---|"
+        calls() {  # file -> "name calls" per syscall
+            awk '/^[ ]*[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+/ && $NF != "total" { print $NF, $4 }' "$1" 2>/dev/null
         }
         calls "$D/strace.crun" > "$W/calls.crun"
-        calls "$D/strace.runsharp" | sort -k2,2nr | head -15 | while read -r name c sec; do
-            read -r cc csec <<< "$(awk -v n="$name" '$1 == n { print $2, $3 }' "$W/calls.crun")"
-            echo "| $name | $c | ${cc:-0} | $sec | ${csec:-0} |"
+        calls "$D/strace.runsharp" > "$W/calls.runsharp"
+        awk 'NR == FNR { c[$1] = $2; next } { d = $2 - c[$1]; if (d > 0) print $1, $2, c[$1] + 0, d }' \
+            "$W/calls.crun" "$W/calls.runsharp" | sort -k4,4nr | head -15 | while read -r name a b d; do
+            echo "| $name | $a | $b | +$d |"
         done
         if [ -s "$D/debug.runsharp" ]; then
             echo
             echo "runsharp's own \`--debug\` phase log of one \`run\` (milliseconds since the first line):"
             echo
+            if [ -s "$D/debug.times" ]; then
+                read -r d0 d1 < "$D/debug.times"
+                first=$(sed -n '1s/^time="\([^"]*\)".*/\1/p' "$D/debug.runsharp")
+                last=$(sed -n '$s/^time="\([^"]*\)".*/\1/p' "$D/debug.runsharp")
+                first=$(date -d "$first" +%s%6N 2>/dev/null); last=$(date -d "$last" +%s%6N 2>/dev/null)
+                if [ -n "$first" ] && [ -n "$last" ]; then
+                    awk -v a="$d0" -v f="$first" -v l="$last" -v b="$d1" 'BEGIN {
+                        printf "The whole command took %.1f ms: %.1f ms from exec to the first log line (runtime start-up, argument and\n", (b - a) / 1000, (f - a) / 1000
+                        printf "config parsing, validation, state directory, cgroup creation), %.1f ms of logged phases, %.1f ms from the last line to exit.\n\n", (l - f) / 1000, (b - l) / 1000 }'
+                fi
+            fi
             echo '```'
             sed -n 's/^time="\([^"]*\)".*msg="\([^"]*\)".*/\1 \2/p' "$D/debug.runsharp" | awk '{
                 split(substr($1, 12), t, ":"); s = t[1] * 3600 + t[2] * 60 + t[3]; if (NR == 1) s0 = s
