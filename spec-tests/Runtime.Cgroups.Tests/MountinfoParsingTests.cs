@@ -16,6 +16,26 @@ public class MountinfoParsingTests
     }
 
     [Fact]
+    public void Hybrid_host_with_the_unified_mount_covered_is_legacy()
+    {
+        // What `run-validation.sh CGROUP_MODE=v1` and the benchmark harness do in a private namespace.
+        var info = MountinfoSamples.Hybrid + "\n99 31 0:99 / /sys/fs/cgroup/unified rw,relatime - tmpfs hide-unified rw,size=1024k\n";
+        var host = CgroupHost.Parse(info);
+        Assert.Equal(CgroupMode.Legacy, host.Mode);
+        Assert.Null(host.Unified);
+        Assert.Equal("/sys/fs/cgroup/memory", host.V1Mount("memory")!.MountPoint);
+    }
+
+    [Fact]
+    public void A_mount_covering_the_whole_cgroup_tree_hides_it()
+    {
+        var info = MountinfoSamples.Hybrid + "\n99 22 0:99 / /sys/fs/cgroup rw,relatime - cgroup2 cgroup2 rw\n";
+        var host = CgroupHost.Parse(info);
+        Assert.Equal(CgroupMode.Unified, host.Mode);
+        Assert.Equal("/sys/fs/cgroup", host.Unified!.MountPoint);
+    }
+
+    [Fact]
     public void Legacy_host_keeps_comounted_controllers_together()
     {
         var host = CgroupHost.Parse(MountinfoSamples.Legacy);

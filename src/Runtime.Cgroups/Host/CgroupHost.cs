@@ -44,14 +44,31 @@ public sealed class CgroupHost
     }
 
     /// <summary>Pure: builds the layout from mountinfo text.</summary>
+    private static bool IsCovered(List<string> mountPoints, int index)
+    {
+        string mine = mountPoints[index];
+        for (int j = index + 1; j < mountPoints.Count; j++)
+        {
+            string later = mountPoints[j];
+            // A later "/" is left out: it shows up after pivot_root-style changes without covering anything we read.
+            if (later != "/" && (later == mine || mine.StartsWith(later + "/", StringComparison.Ordinal)))
+                return true;
+        }
+        return false;
+    }
+
     public static CgroupHost Parse(string mountinfo)
     {
         var v1 = new List<CgroupMount>();
         var cgroup2 = new List<CgroupMount>();
-        foreach (var raw in mountinfo.Split('\n'))
+        var lines = mountinfo.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        var mountPoints = lines.Select(l => l.Split(' ')).Select(f => f.Length > 4 ? Unescape(f[4]) : "").ToList();
+        for (int i = 0; i < lines.Count; i++)
         {
-            var line = raw.Trim();
-            if (line.Length == 0)
+            var line = lines[i];
+            // A mount that a later one covers (same place, or a place above it) is hidden: e.g. cgroup2 at
+            // /sys/fs/cgroup/unified under a tmpfs makes a hybrid host look like pure v1, as a private namespace may.
+            if (IsCovered(mountPoints, i))
                 continue;
             // id parent major:minor root mountpoint options [optional...] - fstype source superoptions
             var fields = line.Split(' ');
