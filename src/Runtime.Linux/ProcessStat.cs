@@ -11,11 +11,8 @@ public readonly record struct ProcessStat(char State, ulong StartTime)
     public static ProcessStat? Read(int pid)
     {
         if (pid <= 0) return null;
-        string text;
-        try { text = File.ReadAllText($"/proc/{pid}/stat"); }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
-        return Parse(text);
+        string? text = Posix.TryReadText($"/proc/{pid}/stat", out _);
+        return text is null ? null : Parse(text);
     }
 
     /// <summary>Parses a stat line; the command name may hold spaces and parentheses, so split after the last ')'.</summary>

@@ -6,33 +6,32 @@ namespace Runsharp.Cgroups;
 internal static class CgroupFiles
 {
     /// <summary>One write(2) of the whole value, opened O_WRONLY|O_TRUNC without O_CREAT: control files must
-    /// already exist, a missing one means the controller is absent.</summary>
+    /// already exist, a missing one means the controller is absent. Raw open/write/close: .NET's file APIs add
+    /// an flock, ftruncate, lseek and fstatfs to every cgroup write, four syscalls the kernel does not need.</summary>
     internal static void Write(string dir, string file, string value)
     {
         var path = Path.Combine(dir, file);
+        int fd = Runsharp.Linux.Posix.TryOpen(path, Runsharp.Linux.Native.Flags.O_WRONLY | Runsharp.Linux.Native.Flags.O_TRUNC);
+        if (fd < 0)
+            throw new CgroupException($"unable to write '{file}' = {value} in {dir}: {CgroupErrors.Text(-fd)}", -fd);
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite);
-            RandomAccess.Write(handle, Encoding.ASCII.GetBytes(value), 0);
+            Runsharp.Linux.Posix.WriteAll(fd, Encoding.ASCII.GetBytes(value), path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Runsharp.Linux.LinuxException e)
         {
-            throw new CgroupException(
-                $"unable to write '{file}' = {value} in {dir}: {CgroupErrors.Text(e)}", CgroupErrors.ErrnoOf(e), e);
+            throw new CgroupException($"unable to write '{file}' = {value} in {dir}: {CgroupErrors.Text(e.ErrorNumber)}", e.ErrorNumber, e);
+        }
+        finally
+        {
+            Runsharp.Linux.Posix.Close(fd);
         }
     }
 
     internal static string Read(string dir, string file)
     {
-        var path = Path.Combine(dir, file);
-        try
-        {
-            return File.ReadAllText(path).Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CgroupException($"unable to read '{file}' in {dir}: {CgroupErrors.Text(e)}", CgroupErrors.ErrnoOf(e), e);
-        }
+        var text = Runsharp.Linux.Posix.TryReadText(Path.Combine(dir, file), out int errno);
+        return text?.Trim() ?? throw new CgroupException($"unable to read '{file}' in {dir}: {CgroupErrors.Text(errno)}", errno);
     }
 
     internal static bool Exists(string dir, string file) => File.Exists(Path.Combine(dir, file));
