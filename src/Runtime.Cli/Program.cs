@@ -46,6 +46,7 @@ public static class Program
                 "list" => ListCommand.Run(context),
                 "spec" => SpecCommand.Run(context),
                 "features" => FeaturesCommand.Run(context),
+                "exec" => ExecCommand.Run(context),
                 _ => ErrorReporter.Fail($"{cmd.CommandName}: not supported by this version of runsharp yet"),
             };
         }

@@ -1,0 +1,47 @@
+using Runsharp.Cli.Logging;
+using Runsharp.Container.Lifecycle;
+using Runsharp.Linux;
+
+namespace Runsharp.Cli.Commands;
+
+/// <summary>
+/// `exec`: a new process in an existing container. In the foreground the process is our child: we wait and
+/// return its exit code (128+signal if killed). Any failure to start it exits 255, as runc does since 1.1.
+/// </summary>
+public static class ExecCommand
+{
+    public const int FailureExitCode = 255;
+
+    public static int Run(CommandContext c)
+    {
+        var cmd = c.Command;
+        bool detach = cmd.GetBool("detach");
+        int pid;
+        try
+        {
+            pid = new ExecOperation(c.Store, c.Debug).Run(new ExecOptions
+            {
+                Id = cmd.ContainerId,
+                ProcessPath = cmd.GetStringOrNull("process"),
+                Args = cmd.Positionals.Skip(1).ToList(),
+                Cwd = cmd.GetStringOrNull("cwd"),
+                Env = cmd.GetList("env"),
+                User = cmd.GetStringOrNull("user"),
+                AdditionalGids = cmd.GetIntList("additional-gids"),
+                Caps = cmd.GetList("cap"),
+                NoNewPrivileges = cmd.GetBool("no-new-privs"),
+                Tty = cmd.GetBool("tty"),
+                ApparmorProfile = cmd.GetStringOrNull("apparmor"),
+                ProcessLabel = cmd.GetStringOrNull("process-label"),
+                ConsoleSocket = cmd.GetStringOrNull("console-socket"),
+                Detached = detach,
+                PidFile = cmd.GetStringOrNull("pid-file"),
+                PreserveFds = cmd.GetInt("preserve-fds"),
+            });
+        }
+        catch (Exception e) { return ErrorReporter.Fail(e, FailureExitCode); }
+        if (detach) return 0;
+        var (_, status) = Posix.WaitPid(pid, 0);
+        return Posix.ExitCodeOf(status);
+    }
+}
