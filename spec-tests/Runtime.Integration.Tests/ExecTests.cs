@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+
 namespace Runtime.Integration.Tests;
 
 /// <summary>`exec`: a new process in a running container joins its namespaces and cgroup; exit codes; failures exit 255.</summary>
@@ -152,5 +154,56 @@ public class ExecTests : IntegrationTest
         // Only the init and this ps are left in the container's pid namespace.
         var pids = Lines(R.Exec("exec", id, "sh", "-c", "cd /proc && for p in [0-9]*; do [ $p = $$ ] || echo $p; done").Ok().Stdout);
         Assert.Equal(new[] { "1" }, pids);
+    }
+
+    [Fact]
+    public void Exec_Cap_AddsToBoundingAndEffective()
+    {
+        var id = StartSleeper();
+        const ulong sysAdmin = 1UL << 21;
+        ulong Mask(string status, string field) =>
+            Convert.ToUInt64(Lines(status).First(l => l.StartsWith(field + ":", StringComparison.Ordinal)).Split('\t')[1], 16);
+        var without = R.Exec("exec", id, "cat", "/proc/self/status").Ok().Stdout;
+        Assert.Equal(0UL, Mask(without, "CapBnd") & sysAdmin);
+        var with = R.Exec("exec", "--cap", "CAP_SYS_ADMIN", id, "cat", "/proc/self/status").Ok().Stdout;
+        Assert.Equal(sysAdmin, Mask(with, "CapBnd") & sysAdmin);
+        Assert.Equal(sysAdmin, Mask(with, "CapEff") & sysAdmin);
+    }
+
+    [Fact]
+    public unsafe void Exec_DetachedTty_SendsPtyMasterToConsoleSocket()
+    {
+        var id = StartSleeper();
+        var sockPath = R.TempPath("exec-console.sock");
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(sockPath));
+        listener.Listen(4);
+        var pidFile = R.TempPath("exec-tty.pid");
+        R.Exec("exec", "-d", "-t", "--console-socket", sockPath, "--pid-file", pidFile, id,
+            "sh", "-c", "tty; echo tty-done; sleep 1").Ok();
+        R.TrackHostProcess(int.Parse(File.ReadAllText(pidFile)));
+        // exec -d has returned: its connection is already queued.
+        Assert.True(listener.Poll(TimeSpan.FromSeconds(10), SelectMode.SelectRead), "the runtime never connected to the console socket");
+        using var conn = listener.Accept();
+        var (fds, _, cmsgs, _) = Native.RecvFds((int)conn.Handle);
+        try
+        {
+            Assert.Equal(1, cmsgs);
+            Assert.Single(fds);
+            int ptn;
+            Assert.True(Native.ioctl(fds[0], Native.TIOCGPTN, &ptn) == 0, "the received fd is not a pty master");
+            var output = Native.ReadFdUntil(fds[0], s => s.Contains("tty-done"), TimeSpan.FromSeconds(10));
+            Assert.Contains("/dev/pts/", output);
+        }
+        finally { foreach (var fd in fds) Native.close(fd); }
+    }
+
+    [Fact]
+    public void Exec_DetachedTty_WithoutConsoleSocket_Fails()
+    {
+        var id = StartSleeper();
+        var r = R.Exec("exec", "-d", "-t", id, "true");
+        Assert.Equal(255, r.ExitCode);
+        Assert.Contains("console socket", r.Stderr + r.Log);
     }
 }
