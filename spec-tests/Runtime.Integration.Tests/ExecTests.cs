@@ -206,4 +206,28 @@ public class ExecTests : IntegrationTest
         Assert.Equal(255, r.ExitCode);
         Assert.Contains("console socket", r.Stderr + r.Log);
     }
+
+    [Fact]
+    public void Exec_IntoPausedContainer_FailsClearly()
+    {
+        var id = StartSleeper();
+        int init = R.Pid(id);
+        // Freeze the container's cgroup directly (v1 freezer, else the v2 cgroup.freeze).
+        var lines = Lines(File.ReadAllText($"/proc/{init}/cgroup"));
+        var v1 = lines.FirstOrDefault(l => l.Split(':')[1].Split(',').Contains("freezer"));
+        string file, frozen, thawed;
+        if (v1 is not null) { file = $"/sys/fs/cgroup/freezer{v1.Split(':', 3)[2]}/freezer.state"; frozen = "FROZEN"; thawed = "THAWED"; }
+        else { file = $"/sys/fs/cgroup{lines.First(l => l.StartsWith("0::", StringComparison.Ordinal))[3..]}/cgroup.freeze"; frozen = "1"; thawed = "0"; }
+        Assert.True(File.Exists(file), $"no freezer file {file}");
+        File.WriteAllText(file, frozen);
+        try
+        {
+            var r = R.Exec("exec", id, "echo", "nope");
+            Assert.Equal(255, r.ExitCode);
+            Assert.Contains("paused", r.Stderr + r.Log);
+            Assert.DoesNotContain("nope", r.Stdout);
+        }
+        finally { File.WriteAllText(file, thawed); }
+        Assert.Equal("yes\n", R.Exec("exec", id, "echo", "yes").Ok().Stdout);
+    }
 }

@@ -19,6 +19,8 @@ public static class ExecCommand
         int pid;
         try
         {
+            if (cmd.GetList("cgroup").Count > 0)
+                throw new Runsharp.Container.ContainerException("exec --cgroup: sub-cgroups are not supported by this version of runsharp yet");
             pid = new ExecOperation(c.Store, c.Debug).Run(new ExecOptions
             {
                 Id = cmd.ContainerId,
@@ -37,6 +39,7 @@ public static class ExecCommand
                 Detached = detach,
                 PidFile = cmd.GetStringOrNull("pid-file"),
                 PreserveFds = cmd.GetInt("preserve-fds"),
+                IgnorePaused = cmd.GetBool("ignore-paused"),
             });
         }
         catch (Exception e) { return ErrorReporter.Fail(e, FailureExitCode); }

@@ -30,6 +30,7 @@ public sealed class ExecOptions
     public bool Detached { get; init; }
     public string? PidFile { get; init; }
     public int PreserveFds { get; init; }
+    public bool IgnorePaused { get; init; }
 }
 
 /// <summary>
@@ -56,6 +57,9 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             case ContainerStatus.Stopped: throw new ContainerException("cannot exec in a stopped container");
             case var s: throw new ContainerException($"cannot exec in a container in the {s.Name()} state");
         }
+        // A frozen process would never report ready: refuse, as runc does, unless told to go ahead.
+        if (!options.IgnorePaused && IsFrozen(record))
+            throw new ContainerException("cannot exec in a paused container (use --ignore-paused to override)");
         Spec.Spec spec;
         try { spec = SpecLoader.LoadConfig(store.DirOf(options.Id)); }
         catch (SpecException e) { throw new ContainerException($"the container's saved config: {e.Message}"); }
@@ -240,6 +244,14 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             else list.Add((fd, flag, name));
         }
         return list;
+    }
+
+    /// <summary>The container's cgroup is frozen (or freezing): v1 freezer.state, or v2 cgroup.freeze.</summary>
+    private static bool IsFrozen(ContainerRecord record)
+    {
+        if (record.CgroupV1?.TryGetValue("freezer", out var freezer) == true
+            && ReadTrimmed(Path.Combine(freezer, "freezer.state")) is "FROZEN" or "FREEZING") return true;
+        return record.CgroupUnified is { } unified && ReadTrimmed(Path.Combine(unified, "cgroup.freeze")) == "1";
     }
 
     private static string? ReadTrimmed(string path)
