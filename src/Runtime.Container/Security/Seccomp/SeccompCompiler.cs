@@ -55,25 +55,7 @@ public static class SeccompCompiler
     private static void CompileNotifyHandOff(PlanBuilder plan, Slot notifyFd, int socketFd, int syncFd)
     {
         // One byte of payload: a stream socket does not carry ancillary data on an empty message.
-        var payload = plan.Bytes("s"u8);
-        var iovBytes = new byte[16];
-        BitConverter.TryWriteBytes(iovBytes.AsSpan(8), 1UL);
-        var iov = plan.Bytes(iovBytes);
-        plan.PointerAt(iov, 0, payload);
-        // struct cmsghdr { size_t len = CMSG_LEN(4) = 20; int level; int type; } + the fd, stored by the child.
-        var cmsg = new byte[24];
-        BitConverter.TryWriteBytes(cmsg.AsSpan(0), 20UL);
-        BitConverter.TryWriteBytes(cmsg.AsSpan(8), Flags.SOL_SOCKET);
-        BitConverter.TryWriteBytes(cmsg.AsSpan(12), Flags.SCM_RIGHTS);
-        var control = plan.Bytes(cmsg);
-        // struct msghdr { name; namelen; iov; iovlen; control; controllen; flags }
-        var msgBytes = new byte[56];
-        BitConverter.TryWriteBytes(msgBytes.AsSpan(24), 1UL);
-        BitConverter.TryWriteBytes(msgBytes.AsSpan(40), 24UL);
-        var msg = plan.Bytes(msgBytes);
-        plan.PointerAt(msg, 16, iov);
-        plan.PointerAt(msg, 32, control);
-        var fdCell = new ArenaRef(control.Offset + 16);
+        var (msg, fdCell) = ScmRightsMessage.Build(plan, "s"u8);
 
         var record = new byte[16];
         BitConverter.TryWriteBytes(record.AsSpan(0), SyncRecord.SeccompFd);
