@@ -120,10 +120,10 @@ public sealed class InRootPathTests
 public sealed class CapabilitiesTests
 {
     [Fact]
-    public void Mask_SetsTheNumberedBits_CaseInsensitively()
+    public void Mask_SetsTheNumberedBits()
     {
         Assert.Equal((1UL << 0) | (1UL << 21) | (1UL << 40),
-            Capabilities.Mask(["CAP_CHOWN", "cap_sys_admin", "CAP_CHECKPOINT_RESTORE"], 40, "f"));
+            Capabilities.Mask(["CAP_CHOWN", "CAP_SYS_ADMIN", "CAP_CHECKPOINT_RESTORE"], 40, "f"));
         Assert.Equal(0UL, Capabilities.Mask(null, 40, "f"));
         Assert.Equal(0UL, Capabilities.Mask([], 40, "f"));
     }
@@ -135,11 +135,17 @@ public sealed class CapabilitiesTests
     }
 
     [Fact]
-    public void Mask_UnknownName_NamesTheFieldAndIndex()
+    public void Mask_MalformedName_NamesTheFieldAndIndex()
     {
         var e = Assert.Throws<ContainerException>(() =>
-            Capabilities.Mask(["CAP_KILL", "CAP_NET_RAW", "CAP_FLY"], 40, "process.capabilities.bounding"));
-        Assert.Equal("process.capabilities.bounding[2]: unknown capability \"CAP_FLY\"", e.Message);
+            Capabilities.Mask(["CAP_KILL", "CAP_NET_RAW", "fly"], 40, "process.capabilities.bounding"));
+        Assert.Equal("process.capabilities.bounding[2]: \"fly\" is not a capability name", e.Message);
+    }
+
+    [Fact]
+    public void Mask_UnknownWellFormedName_IsNotGranted()
+    {
+        Assert.Equal(1UL << 5, Capabilities.Mask(["CAP_KILL", "CAP_FLY"], 40, "process.capabilities.bounding"));
     }
 
     [Fact]

@@ -399,8 +399,8 @@ public static class BadInputCorpus
 
         // ---- unknown names
         foreach (var set in new[] { "bounding", "effective", "permitted", "ambient", "inheritable" })
-            Cfg($"unknown capability in {set}", new[] { $"process.capabilities.{set}", "CAP_BOGUS" }, c =>
-                c["process"]!["capabilities"]![set] = Json.Arr("CAP_KILL", "CAP_BOGUS"));
+            Cfg($"malformed capability name in {set}", new[] { $"process.capabilities.{set}", "cap_bogus" }, c =>
+                c["process"]!["capabilities"]![set] = Json.Arr("CAP_KILL", "cap_bogus"));
         Cfg("capability without CAP_ prefix", new[] { "process.capabilities.bounding", "KILLX" }, c =>
             c["process"]!["capabilities"]!["bounding"] = Json.Arr("KILLX"));
         Cfg("unknown rlimit", new[] { "process.rlimits", "RLIMIT_BOGUS" }, c => c["process"]!["rlimits"]![0]!["type"] = "RLIMIT_BOGUS");

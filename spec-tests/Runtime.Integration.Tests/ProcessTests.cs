@@ -117,6 +117,18 @@ public class ProcessTests : IntegrationTest
         return (eff & (1UL << 24)) != 0;
     }
 
+    /// <summary>capabilities(7) through Linux 5.9, in kernel order.</summary>
+    private static readonly string[] AllCapabilities =
+    [
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
+        "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
+        "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+        "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
+        "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL",
+        "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
+        "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+    ];
+
     private static readonly Dictionary<string, int> CapNumbers = new()
     {
         ["CAP_CHOWN"] = 0, ["CAP_DAC_OVERRIDE"] = 1, ["CAP_FOWNER"] = 3, ["CAP_KILL"] = 5, ["CAP_SETGID"] = 6, ["CAP_SETUID"] = 7,
@@ -150,6 +162,52 @@ public class ProcessTests : IntegrationTest
         Assert.Equal(Mask(bnd), StatusField(output, "CapEff"));
         Assert.Equal(Mask("CAP_KILL", "CAP_NET_BIND_SERVICE"), StatusField(output, "CapInh"));
         Assert.Equal(Mask("CAP_KILL"), StatusField(output, "CapAmb"));
+    }
+
+    [Fact]
+    public void Capabilities_UnknownName_IsWarnedAboutAndNotGranted()
+    {
+        // runtime-spec config.md: a capability that cannot be mapped to the kernel MUST be logged as a
+        // warning and runtimes SHOULD NOT fail (runc and crun run such a container too).
+        var b = R.NewBundle().Sh(PrintCaps);
+        b.Process["capabilities"] = new JsonObject
+        {
+            ["bounding"] = Json.Arr("CAP_KILL", "CAP_TEST"),
+            ["permitted"] = Json.Arr("CAP_KILL"),
+            ["effective"] = Json.Arr("CAP_KILL"),
+        };
+        var r = R.Run(b, NewId()).Ok();
+        Assert.Equal(Mask("CAP_KILL"), StatusField(r.Stdout, "CapBnd"));
+        // runsharp keeps the --log file to the one error record podman parses, so the warning goes to stderr;
+        // runc writes it to the log file. Either way it names the capability and says it is a warning.
+        var warning = Assert.Single(Lines(r.Log + r.Stderr), l => l.Contains("CAP_TEST", StringComparison.Ordinal));
+        Assert.Contains("warn", warning, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Capabilities_OutsideTheRuntimesBoundingSet_AreLeftOutWithAWarning()
+    {
+        // Only meaningful where the caller lacks CAP_SYS_RESOURCE (as root does on this host). runtime-spec: a
+        // capability that cannot be granted is logged as a warning and the runtime SHOULD NOT fail. runc 1.1.5
+        // and crun 1.8.1 fail capset(2) here instead.
+        if (HasCapSysResource()) return;
+        var all = Json.Arr(AllCapabilities);
+        var b = R.NewBundle().Sh(PrintCaps);
+        b.Process["capabilities"] = new JsonObject
+        {
+            ["bounding"] = all.DeepClone(), ["permitted"] = all.DeepClone(), ["effective"] = all.DeepClone(),
+            ["inheritable"] = all.DeepClone(), ["ambient"] = all.DeepClone(),
+        };
+        var r = R.Run(b, NewId());
+        Env.RunsharpOnly(() =>
+        {
+            r.Ok();
+            string hostBounding = StatusField(File.ReadAllText("/proc/self/status"), "CapBnd");
+            foreach (var set in new[] { "CapBnd", "CapPrm", "CapEff", "CapInh", "CapAmb" })
+                Assert.Equal(hostBounding, StatusField(r.Stdout, set));
+            var warning = Assert.Single(Lines(r.Stderr), l => l.Contains("CAP_SYS_RESOURCE", StringComparison.Ordinal));
+            Assert.Contains("level=warning", warning);
+        });
     }
 
     [Fact]

@@ -104,20 +104,38 @@ public class ValidatorTests
     }
 
     [Fact]
-    public void CapabilitiesMustBeKnown()
+    public void MalformedCapabilityNamesAreErrors()
     {
         var spec = Valid();
         spec.Process!.Capabilities = new LinuxCapabilities
         {
             Bounding = ["CAP_CHOWN", "CAP_CHECKPOINT_RESTORE"],
-            Effective = ["CAP_KILL", "KILL", "CAP_FOO", "cap_kill"],
+            Effective = ["CAP_KILL", "KILL", "CAP_", "cap_kill", "CAP_KILL ", "CAP_" + new string('X', 61)],
         };
         Assert.Equal(
         [
-            "process.capabilities.effective[1]: unknown capability \"KILL\"",
-            "process.capabilities.effective[2]: unknown capability \"CAP_FOO\"",
-            "process.capabilities.effective[3]: unknown capability \"cap_kill\"",
+            "process.capabilities.effective[1]: \"KILL\" is not a capability name (CAP_ followed by upper-case letters, digits or _)",
+            "process.capabilities.effective[2]: \"CAP_\" is not a capability name (CAP_ followed by upper-case letters, digits or _)",
+            "process.capabilities.effective[3]: \"cap_kill\" is not a capability name (CAP_ followed by upper-case letters, digits or _)",
+            "process.capabilities.effective[4]: \"CAP_KILL \" is not a capability name (CAP_ followed by upper-case letters, digits or _)",
+            $"process.capabilities.effective[5]: \"CAP_{new string('X', 61)}\" is not a capability name (CAP_ followed by upper-case letters, digits or _)",
         ], Errors(spec));
+    }
+
+    [Fact]
+    public void UnknownWellFormedCapabilityIsAWarningNotAnError()
+    {
+        // runtime-spec config.md: a capability that cannot be mapped to the kernel MUST be logged as a warning,
+        // and runtimes SHOULD NOT fail.
+        var spec = Valid();
+        spec.Process!.Capabilities = new LinuxCapabilities { Bounding = ["CAP_KILL", "CAP_TEST"], Ambient = ["CAP_FUTURE_2"] };
+        var result = SpecValidator.Check(spec, null);
+        Assert.Empty(result.Errors);
+        Assert.Equal(
+        [
+            "process.capabilities.bounding[1]: unknown capability \"CAP_TEST\" ignored",
+            "process.capabilities.ambient[0]: unknown capability \"CAP_FUTURE_2\" ignored",
+        ], result.Warnings);
     }
 
     [Fact]

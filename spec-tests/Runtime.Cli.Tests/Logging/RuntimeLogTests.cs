@@ -40,7 +40,10 @@ public class RuntimeLogTests
         Assert.Equal("error", doc.RootElement.GetProperty("level").GetString());
         Assert.Equal("container does not exist", doc.RootElement.GetProperty("msg").GetString());
         Assert.Matches(LogRecordTests.Rfc3339Pattern, doc.RootElement.GetProperty("time").GetString()!);
-        Assert.Equal("container does not exist\n", stderr.Text);
+        // The warning is not lost: it goes to stderr as text, before the plain error message.
+        Assert.Equal(2, stderr.Lines.Length);
+        Assert.Matches("^time=\"[^\"]+\" level=warning msg=\"warning line\"$", stderr.Lines[0]);
+        Assert.Equal("container does not exist", stderr.Lines[1]);
     }
 
     [Fact]

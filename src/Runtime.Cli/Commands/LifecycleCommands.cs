@@ -8,7 +8,7 @@ public static class CreateCommand
 {
     public static int Run(CommandContext c)
     {
-        new CreateOperation(c.Store, c.Debug).Run(Options(c, detached: true));
+        new CreateOperation(c.Store, c.Debug, c.Warn).Run(Options(c, detached: true));
         return 0;
     }
 

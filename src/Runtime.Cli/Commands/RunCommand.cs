@@ -14,7 +14,7 @@ public static class RunCommand
         var cmd = c.Command;
         bool detach = cmd.GetBool("detach");
         var ops = new ContainerOperations(c.Store, c.Debug, c.Warn);
-        var record = new CreateOperation(c.Store, c.Debug).Run(CreateCommand.Options(c, detached: detach));
+        var record = new CreateOperation(c.Store, c.Debug, c.Warn).Run(CreateCommand.Options(c, detached: detach));
         try
         {
             ops.Start(record.Id);

@@ -4,8 +4,8 @@ namespace Runsharp.Cli.Logging;
 /// The runtime's log, shaped by runc's contract (see shared anchors 8):
 /// <list type="bullet">
 /// <item>a --log file holds only the one final error record unless --debug is given, because podman
-/// unmarshals the whole file as a single JSON object; without --debug, info and warning records go
-/// nowhere when a --log file is set;</item>
+/// unmarshals the whole file as a single JSON object; without --debug, info records go nowhere and
+/// warnings go to stderr as text when a --log file is set;</item>
 /// <item>without --log, records go to stderr, filtered by <see cref="LogSettings.StderrLevel"/>;</item>
 /// <item>debug records appear only with --debug.</item>
 /// </list>
@@ -66,6 +66,10 @@ public sealed class RuntimeLog : IDisposable
     {
         if (_settings.Debug || (_file is null && level >= _settings.StderrLevel))
             WriteRecord(level, message);
+        else if (_file is not null && level >= LogLevel.Warning && level >= _settings.StderrLevel)
+            // The --log file must stay one error record (podman), yet the spec says some things MUST be logged
+            // as warnings (e.g. unknown capabilities): they go to stderr as text, which callers ignore on success.
+            _stderr.Write(LogRecordFormatter.FormatText(level, message, _clock()));
     }
 
     /// <summary>The final error record: to the --log file (and the plain message to stderr), or to stderr.</summary>

@@ -16,7 +16,7 @@ namespace Runsharp.Container.Lifecycle;
 /// Anything that fails after the state dir exists is undone: the child killed, the cgroup removed,
 /// the state dir deleted, so a failed create leaves nothing behind.
 /// </summary>
-public sealed class CreateOperation(StateStore store, Action<string>? debug = null)
+public sealed class CreateOperation(StateStore store, Action<string>? debug = null, Action<string>? warn = null)
 {
     public ContainerRecord Run(CreateOptions options)
     {
@@ -24,7 +24,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
         string bundle = Path.GetFullPath(options.Bundle);
         if (!Directory.Exists(bundle)) throw new ContainerException($"bundle {bundle}: no such file or directory");
         string? pidFile = options.PidFile is null ? null : Path.GetFullPath(options.PidFile);
-        var spec = LoadSpec(bundle);
+        var spec = LoadSpec(bundle, warn);
         var process = spec.Process!;
         string rootfs = Path.GetFullPath(Path.Combine(bundle, spec.Root!.Path));
         CheckConsoleArguments(process, options);
@@ -67,6 +67,8 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             var (seccompParent, seccompChild) = SeccompFilterBuilder.UsesNotify(spec.Linux?.Seccomp) ? SeccompListener.SocketPair() : (-1, -1);
             if (seccompParent >= 0) { Track(fds, seccompParent); Track(fds, seccompChild); }
 
+            int lastCap = Capabilities.LastCap();
+            process.Capabilities = Capabilities.KeepGrantable(process.Capabilities, Capabilities.OwnBoundingSet(lastCap), lastCap, warn);
             var ctx = new InitContext
             {
                 Spec = spec, BundleDir = bundle, RootfsPath = rootfs,
@@ -75,7 +77,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                 CloseInChild = seccompParent >= 0 ? [dirLock.Fd, ownCwd, rootfsParentFd, seccompParent] : [dirLock.Fd, ownCwd, rootfsParentFd],
                 JoinFds = namespaces.JoinFds, PreserveFds = options.PreserveFds,
                 SessionKeyring = options.NoNewKeyring ? null : "_ses." + options.Id, NoPivot = options.NoPivot,
-                CapLastCap = Capabilities.LastCap(), CgroupMount = cgroup is null ? null : CgroupMountSources.For(cgroup),
+                CapLastCap = lastCap, CgroupMount = cgroup is null ? null : CgroupMountSources.For(cgroup),
             };
             var builder = InitPlanCompiler.Compile(ctx, namespaces, HomeDirectory.Lookup(rootfs, process.User.Uid));
             using var plan = builder.Build(syncWrite);
@@ -147,13 +149,14 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
         OciVersion = spec.OciVersion, Id = id, Status = status, Pid = pid, Bundle = bundle, Annotations = spec.Annotations,
     };
 
-    private static Spec.Spec LoadSpec(string bundle)
+    private static Spec.Spec LoadSpec(string bundle, Action<string>? warn)
     {
         Spec.Spec spec;
         try { spec = SpecLoader.LoadConfig(bundle); }
         catch (SpecException e) { throw new ContainerException(e.Message); }
-        var problems = SpecValidator.Validate(spec, bundle, requireProcess: true);
-        if (problems.Count > 0) throw new ContainerException(string.Join("; ", problems));
+        var result = SpecValidator.Check(spec, bundle, requireProcess: true);
+        if (!result.IsValid) throw new ContainerException(string.Join("; ", result.Errors));
+        foreach (var warning in result.Warnings) warn?.Invoke(warning);
         return spec;
     }
 

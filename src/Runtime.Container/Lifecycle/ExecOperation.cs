@@ -39,7 +39,7 @@ public sealed class ExecOptions
 /// container's pid namespace, puts the child in the container's cgroup and applies rlimits, then releases it.
 /// Returns the child's pid; in the foreground the caller waits for it (it is our child).
 /// </summary>
-public sealed class ExecOperation(StateStore store, Action<string>? debug = null)
+public sealed class ExecOperation(StateStore store, Action<string>? debug = null, Action<string>? warn = null)
 {
     private static readonly (string Name, long Flag)[] JoinOrder =
     [
@@ -88,6 +88,8 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             bool ownMnt = !namespaces.Any(n => n.Flag == Flags.CLONE_NEWNS);
             bool userNs = namespaces.Any(n => n.Flag == Flags.CLONE_NEWUSER);
 
+            int lastCap = Capabilities.LastCap();
+            process.Capabilities = Capabilities.KeepGrantable(process.Capabilities, Capabilities.OwnBoundingSet(lastCap), lastCap, warn);
             var ctx = new ExecContext
             {
                 Process = process, SyncWriteFd = syncWrite, SyncReadFd = syncRead, GoReadFd = goRead, GoWriteFd = goWrite,
@@ -95,7 +97,7 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
                 // Without a mount namespace the init only chrooted into the rootfs (see InitPlanCompiler).
                 ChrootPath = ownMnt ? record.Rootfs : null,
                 SetgroupsDenied = userNs && ReadTrimmed($"/proc/{record.Pid}/setgroups") == "deny",
-                PreserveFds = options.PreserveFds, CapLastCap = Capabilities.LastCap(),
+                PreserveFds = options.PreserveFds, CapLastCap = lastCap,
                 Seccomp = SeccompFilterBuilder.Build(spec.Linux?.Seccomp),
                 Home = HomeDirectory.Lookup(record.Rootfs, process.User.Uid),
             };

@@ -16,9 +16,13 @@ namespace Runsharp.Container.Namespaces;
 /// </summary>
 public sealed class NamespaceSetup : IDisposable
 {
-    /// <summary>Joined in the child by setns, in this order (pid and time are joined around the clone instead).</summary>
+    /// <summary>
+    /// Joined in the child by setns, in this order (pid is joined around the clone instead). A time namespace can
+    /// be joined here because the child is single-threaded, which the kernel requires for setns(CLONE_NEWTIME).
+    /// </summary>
     private static readonly string[] JoinOrder =
-        [NamespaceTypes.User, NamespaceTypes.Ipc, NamespaceTypes.Uts, NamespaceTypes.Network, NamespaceTypes.Cgroup, NamespaceTypes.Mount];
+        [NamespaceTypes.User, NamespaceTypes.Ipc, NamespaceTypes.Uts, NamespaceTypes.Network, NamespaceTypes.Cgroup,
+         NamespaceTypes.Time, NamespaceTypes.Mount];
 
     public long CloneFlags { get; private init; }
     public Dictionary<string, int> JoinFds { get; } = new();
@@ -107,14 +111,13 @@ public sealed class NamespaceSetup : IDisposable
 
     /// <summary>
     /// Namespaces that take effect for children only, as fds for <see cref="Process.InitLauncher.Fork"/>: a joined
-    /// pid namespace. A new time namespace is made here (its offsets must be written before any process is in it).
+    /// pid namespace. A new time namespace is made here (its offsets must be written before any process is in it);
+    /// a joined one is entered by the child (<see cref="CompileJoins"/>).
     /// </summary>
     public List<(int Fd, long Flag)> ForChildren(IReadOnlyDictionary<string, LinuxTimeOffset>? offsets)
     {
         var list = new List<(int, long)>();
         if (JoinFds.TryGetValue(NamespaceTypes.Pid, out int pid)) list.Add((pid, Flags.CLONE_NEWPID));
-        if (JoinFds.ContainsKey(NamespaceTypes.Time))
-            throw new ContainerException("linux.namespaces: joining a time namespace by path is not supported yet");
         if (IsNew(NamespaceTypes.Time) && JoinsUser)
             throw new ContainerException("linux.namespaces: a new time namespace with a user namespace joined by path is not supported yet");
         if (IsNew(NamespaceTypes.Time)) NewTimeNamespace(offsets);

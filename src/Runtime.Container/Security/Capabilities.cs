@@ -1,3 +1,4 @@
+using Runsharp.Linux.Native;
 using Runsharp.Spec;
 
 namespace Runsharp.Container.Security;
@@ -8,9 +9,9 @@ public static class Capabilities
     /// <summary>Index is the capability number (the spec project owns the table).</summary>
     public static IReadOnlyList<string> Names => CapabilityNames.All;
 
-    /// <summary>The number of a capability name, or -1; case does not matter here (validation is stricter).</summary>
+    /// <summary>The number of a capability name, or -1.</summary>
     public static int Number(string name) =>
-        CapabilityNames.TryGetNumber(name, out int n) || CapabilityNames.TryGetNumber(name.ToUpperInvariant(), out n) ? n : -1;
+        CapabilityNames.TryGetNumber(name, out int n) ? n : -1;
 
     /// <summary>The set as a 64-bit mask; caps this kernel does not know (above cap_last_cap) are left out, as runc does.</summary>
     public static ulong Mask(IEnumerable<string>? names, int lastCap, string field)
@@ -21,11 +22,52 @@ public static class Capabilities
         foreach (var name in names)
         {
             int n = Number(name);
-            if (n < 0) throw new ContainerException($"{field}[{i}]: unknown capability \"{name}\"");
-            if (n <= lastCap) mask |= 1UL << n;
+            // Unknown but well-formed names were warned about by the validator and are not granted;
+            // a malformed one reaching here (e.g. exec --cap) is still an error.
+            if (n < 0 && !CapabilityNames.IsWellFormed(name))
+                throw new ContainerException($"{field}[{i}]: \"{name}\" is not a capability name");
+            if (n >= 0 && n <= lastCap) mask |= 1UL << n;
             i++;
         }
         return mask;
+    }
+
+    /// <summary>This process's bounding set: what any child of ours can ever hold, in whatever user namespace.</summary>
+    public static ulong OwnBoundingSet(int lastCap)
+    {
+        ulong mask = 0;
+        for (int cap = 0; cap <= lastCap && cap < 64; cap++)
+            if (RawSyscall.Invoke(Sys.prctl, Flags.PR_CAPBSET_READ, cap) == 1) mask |= 1UL << cap;
+        return mask;
+    }
+
+    /// <summary>
+    /// The sets without the capabilities outside <paramref name="grantable"/>, each named in one warning.
+    /// runtime-spec: a capability that cannot be granted MUST be logged as a warning and runtimes SHOULD NOT fail,
+    /// "for example, if the runtime operates in a restricted environment with a limited set of capabilities"
+    /// (e.g. a host whose root lacks CAP_SYS_RESOURCE). Returns <paramref name="caps"/> itself when nothing goes.
+    /// </summary>
+    public static LinuxCapabilities? KeepGrantable(LinuxCapabilities? caps, ulong grantable, int lastCap, Action<string>? warn)
+    {
+        if (caps is null) return null;
+        var left = new SortedSet<int>();
+        bool Grantable(string name)
+        {
+            int n = Number(name);
+            if (n < 0 || n > lastCap || (grantable & (1UL << n)) != 0) return true;
+            left.Add(n);
+            return false;
+        }
+        List<string>? Keep(List<string>? set) => set?.Where(Grantable).ToList();
+        var kept = new LinuxCapabilities
+        {
+            Bounding = Keep(caps.Bounding), Effective = Keep(caps.Effective), Inheritable = Keep(caps.Inheritable),
+            Permitted = Keep(caps.Permitted), Ambient = Keep(caps.Ambient),
+        };
+        if (left.Count == 0) return caps;
+        warn?.Invoke($"process.capabilities: {string.Join(", ", left.Select(n => Names[n]))} cannot be granted " +
+                     "(not in the runtime's own bounding set) and are left out");
+        return kept;
     }
 
     /// <summary>The kernel's highest capability number.</summary>

@@ -19,6 +19,15 @@ public static class CapabilityNames
 
     /// <summary>Looks a name up exactly (upper case, with the CAP_ prefix).</summary>
     public static bool TryGetNumber(string name, out int number) => Numbers.TryGetValue(name, out number);
+
+    /// <summary>CAP_ then 1 to 60 of [A-Z0-9_]: the shape of a name a newer kernel might define.</summary>
+    public static bool IsWellFormed(string name)
+    {
+        if (name.Length < 5 || name.Length > 64 || !name.StartsWith("CAP_", StringComparison.Ordinal)) return false;
+        foreach (char c in name.AsSpan(4))
+            if (!(c is >= 'A' and <= 'Z' or >= '0' and <= '9' or '_')) return false;
+        return true;
+    }
 }
 
 /// <summary>RLIMIT_* names with their resource numbers (the generic Linux numbering used by x86 and arm).</summary>

@@ -70,10 +70,14 @@ internal static class ProcessRules
         if (set is null) return;
         for (int i = 0; i < set.Count; i++)
         {
-            if (!CapabilityNames.TryGetNumber(set[i] ?? "", out _))
-            {
-                result.Error($"{path}[{i}]", $"unknown capability {SpecValidator.Quote(set[i] ?? "")}");
-            }
+            string name = set[i] ?? "";
+            if (CapabilityNames.TryGetNumber(name, out _)) continue;
+            // runtime-spec >= 1.1: a capability that cannot be mapped to the kernel is logged as a warning and
+            // not granted (runc and crun do the same); only a string that cannot be a capability name fails.
+            if (CapabilityNames.IsWellFormed(name))
+                result.Warn($"{path}[{i}]", $"unknown capability {SpecValidator.Quote(name)} ignored");
+            else
+                result.Error($"{path}[{i}]", $"{SpecValidator.Quote(name)} is not a capability name (CAP_ followed by upper-case letters, digits or _)");
         }
     }
 
