@@ -21,7 +21,7 @@ public static class ExecCommand
         {
             if (cmd.GetList("cgroup").Count > 0)
                 throw new Runsharp.Container.ContainerException("exec --cgroup: sub-cgroups are not supported by this version of runsharp yet");
-            pid = new ExecOperation(c.Store, c.Debug, c.Warn).Run(new ExecOptions
+            pid = new ExecOperation(c.Store, c.Debug).Run(new ExecOptions
             {
                 Id = cmd.ContainerId,
                 ProcessPath = cmd.GetStringOrNull("process"),

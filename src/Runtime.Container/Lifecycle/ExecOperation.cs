@@ -39,7 +39,7 @@ public sealed class ExecOptions
 /// container's pid namespace, puts the child in the container's cgroup and applies rlimits, then releases it.
 /// Returns the child's pid; in the foreground the caller waits for it (it is our child).
 /// </summary>
-public sealed class ExecOperation(StateStore store, Action<string>? debug = null, Action<string>? warn = null)
+public sealed class ExecOperation(StateStore store, Action<string>? debug = null)
 {
     private static readonly (string Name, long Flag)[] JoinOrder =
     [
@@ -89,7 +89,6 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             bool userNs = namespaces.Any(n => n.Flag == Flags.CLONE_NEWUSER);
 
             int lastCap = Capabilities.LastCap();
-            process.Capabilities = Capabilities.KeepGrantable(process.Capabilities, Capabilities.OwnBoundingSet(lastCap), lastCap, warn);
             var ctx = new ExecContext
             {
                 Process = process, SyncWriteFd = syncWrite, SyncReadFd = syncRead, GoReadFd = goRead, GoWriteFd = goWrite,

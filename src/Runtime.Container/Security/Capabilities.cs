@@ -41,34 +41,9 @@ public static class Capabilities
         return mask;
     }
 
-    /// <summary>
-    /// The sets without the capabilities outside <paramref name="grantable"/>, each named in one warning.
-    /// runtime-spec: a capability that cannot be granted MUST be logged as a warning and runtimes SHOULD NOT fail,
-    /// "for example, if the runtime operates in a restricted environment with a limited set of capabilities"
-    /// (e.g. a host whose root lacks CAP_SYS_RESOURCE). Returns <paramref name="caps"/> itself when nothing goes.
-    /// </summary>
-    public static LinuxCapabilities? KeepGrantable(LinuxCapabilities? caps, ulong grantable, int lastCap, Action<string>? warn)
-    {
-        if (caps is null) return null;
-        var left = new SortedSet<int>();
-        bool Grantable(string name)
-        {
-            int n = Number(name);
-            if (n < 0 || n > lastCap || (grantable & (1UL << n)) != 0) return true;
-            left.Add(n);
-            return false;
-        }
-        List<string>? Keep(List<string>? set) => set?.Where(Grantable).ToList();
-        var kept = new LinuxCapabilities
-        {
-            Bounding = Keep(caps.Bounding), Effective = Keep(caps.Effective), Inheritable = Keep(caps.Inheritable),
-            Permitted = Keep(caps.Permitted), Ambient = Keep(caps.Ambient),
-        };
-        if (left.Count == 0) return caps;
-        warn?.Invoke($"process.capabilities: {string.Join(", ", left.Select(n => Names[n]))} cannot be granted " +
-                     "(not in the runtime's own bounding set) and are left out");
-        return kept;
-    }
+    /// <summary>Names in <paramref name="names"/> that are outside <paramref name="bounding"/>.</summary>
+    public static IEnumerable<string> Outside(IEnumerable<string>? names, ulong bounding, int lastCap) =>
+        (names ?? []).Where(name => Number(name) is int n && n >= 0 && n <= lastCap && (bounding & (1UL << n)) == 0);
 
     /// <summary>The kernel's highest capability number.</summary>
     public static int LastCap()

@@ -36,7 +36,7 @@ public static class CapabilityCompiler
         WriteWords(data, 0, eff);
         WriteWords(data, 4, prm);
         WriteWords(data, 8, inh);
-        plan.Syscall("unable to set capabilities (process.capabilities)", Sys.capset, plan.Bytes(header), plan.Bytes(data));
+        plan.Syscall($"unable to set capabilities (process.capabilities{WhyNotGrantable(caps, lastCap)})", Sys.capset, plan.Bytes(header), plan.Bytes(data));
 
         plan.Syscall("unable to clear ambient capabilities", Sys.prctl, Flags.PR_CAP_AMBIENT, Flags.PR_CAP_AMBIENT_CLEAR_ALL);
         for (int cap = 0; cap <= lastCap; cap++)
@@ -46,6 +46,20 @@ public static class CapabilityCompiler
             plan.Syscall($"unable to raise ambient capability {Capabilities.Names[cap]} (process.capabilities.ambient)",
                 Sys.prctl, Flags.PR_CAP_AMBIENT, Flags.PR_CAP_AMBIENT_RAISE, cap, ignoreErrno: Linux.Errno.EPERM);
         }
+    }
+
+    /// <summary>
+    /// capset(2) fails with EPERM for a capability outside the bounding set this process inherited (this host's
+    /// root lacks CAP_SYS_RESOURCE): name them in the step's message, which is shown only if capset fails.
+    /// runc and crun fail here too; dropping them silently would hand the container less than it asked for.
+    /// </summary>
+    private static string WhyNotGrantable(LinuxCapabilities caps, int lastCap)
+    {
+        ulong own = Capabilities.OwnBoundingSet(lastCap);
+        var missing = Capabilities.Outside(caps.Effective, own, lastCap)
+            .Concat(Capabilities.Outside(caps.Permitted, own, lastCap))
+            .Concat(Capabilities.Outside(caps.Inheritable, own, lastCap)).Distinct().ToList();
+        return missing.Count == 0 ? "" : $": {string.Join(", ", missing)} not in the runtime's own bounding set";
     }
 
     private static void WriteWords(byte[] data, int offset, ulong mask)
