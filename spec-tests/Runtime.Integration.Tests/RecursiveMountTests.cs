@@ -1,6 +1,6 @@
 namespace Runtime.Integration.Tests;
 
-/// <summary>Recursive mount attributes (rro, rnoexec, ...) reach submounts too; idmapped mounts are refused clearly.</summary>
+/// <summary>Recursive mount attributes (rro, rnoexec, ...) reach submounts too (id-mapped mounts: IdmappedMountTests).</summary>
 public class RecursiveMountTests : IntegrationTest
 {
     [Fact]
@@ -23,14 +23,5 @@ public class RecursiveMountTests : IntegrationTest
         {
             Sh.Run($"umount {Env.Q(Path.Combine(host, "sub"))}");
         }
-    }
-
-    [Fact]
-    public void IdmapOption_IsRefused_NamingTheMount()
-    {
-        var b = R.NewBundle().Sh("true");
-        b.AddMount("/data", "bind", "/tmp", "rbind", "idmap");
-        var r = R.Create(b, NewId());
-        Env.RunsharpOnly(() => { r.Fails(); Assert.Contains("mounts[", r.Stderr); Assert.Contains("idmap", r.Stderr); });
     }
 }

@@ -50,6 +50,23 @@ public static unsafe class Posix
         }
     }
 
+    /// <summary>open_tree(2) of <paramref name="path"/>; returns the fd or -errno.</summary>
+    public static int OpenTree(string path, long flags)
+    {
+        fixed (byte* p = Z(path)) return (int)RawSyscall.Invoke(Sys.open_tree, Flags.AT_FDCWD, (long)p, flags);
+    }
+
+    /// <summary>mount_setattr(2) on the mount fd itself (AT_EMPTY_PATH); returns 0 or -errno.</summary>
+    public static int MountSetattr(int fd, bool recursive, ulong set, ulong clear = 0, int usernsFd = 0)
+    {
+        // struct mount_attr { u64 attr_set; u64 attr_clr; u64 propagation; u64 userns_fd; }
+        ulong* attr = stackalloc ulong[4];
+        attr[0] = set; attr[1] = clear; attr[2] = 0; attr[3] = (ulong)usernsFd;
+        byte empty = 0;
+        return (int)RawSyscall.Invoke(Sys.mount_setattr, fd, (long)&empty,
+            Flags.AT_EMPTY_PATH | (recursive ? Flags.AT_RECURSIVE : 0), (long)attr, 32);
+    }
+
     public static void Close(int fd)
     {
         if (fd >= 0) close(fd);

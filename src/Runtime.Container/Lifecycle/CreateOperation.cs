@@ -1,5 +1,6 @@
 using Runsharp.Cgroups;
 using Runsharp.Container.Hooks;
+using Runsharp.Container.Mounts;
 using Runsharp.Container.Namespaces;
 using Runsharp.Container.Process;
 using Runsharp.Container.Security;
@@ -40,6 +41,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             using var namespaces = NamespaceSetup.Open(spec.Linux?.Namespaces);
             bool unprivileged = Posix.Geteuid() != 0;
             namespaces.SetgroupsDenied = unprivileged && namespaces.IsNew(NamespaceTypes.User);
+            using var idmapped = IdmappedMounts.Prepare(spec, bundle, namespaces.IsNew(NamespaceTypes.User) || namespaces.JoinsUser);
             bool rootless = options.Rootless ?? unprivileged;
 
             var host = CgroupHost.Detect();
@@ -68,7 +70,6 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             if (seccompParent >= 0) { Track(fds, seccompParent); Track(fds, seccompChild); }
 
             int lastCap = Capabilities.LastCap();
-            process.Capabilities = Capabilities.KeepGrantable(process.Capabilities, Capabilities.OwnBoundingSet(lastCap), lastCap, warn);
             var ctx = new InitContext
             {
                 Spec = spec, BundleDir = bundle, RootfsPath = rootfs,
@@ -77,7 +78,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                 CloseInChild = seccompParent >= 0 ? [dirLock.Fd, ownCwd, rootfsParentFd, seccompParent] : [dirLock.Fd, ownCwd, rootfsParentFd],
                 JoinFds = namespaces.JoinFds, PreserveFds = options.PreserveFds,
                 SessionKeyring = options.NoNewKeyring ? null : "_ses." + options.Id, NoPivot = options.NoPivot,
-                CapLastCap = lastCap, CgroupMount = cgroup is null ? null : CgroupMountSources.For(cgroup),
+                CapLastCap = lastCap, IdmappedMountFds = idmapped.Fds, CgroupMount = cgroup is null ? null : CgroupMountSources.For(cgroup),
             };
             var builder = InitPlanCompiler.Compile(ctx, namespaces, HomeDirectory.Lookup(rootfs, process.User.Uid));
             using var plan = builder.Build(syncWrite);

@@ -75,6 +75,7 @@ public sealed record MountOptions(long Flags, long ClearFlags, IReadOnlyList<lon
             if (o.Length == 0) continue;
             if (o is "bind") { bind = true; continue; }
             if (o is "rbind") { bind = true; recursive = true; continue; }
+            if (o is "idmap" or "ridmap") continue; // applied by IdmappedMounts, never passed to mount(2)
             if (FlagOptions.TryGetValue(o, out var f))
             {
                 if (f.Clear) { flags &= ~f.Flag; clear |= f.Flag; }

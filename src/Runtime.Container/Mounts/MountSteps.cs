@@ -58,6 +58,16 @@ public sealed class MountSteps(PlanBuilder plan)
         Close(fd);
     }
 
+    /// <summary>Opens the target and moves the detached mount in <paramref name="mountFd"/> onto it (move_mount).</summary>
+    public void MoveMountOnto(Arg root, string relative, int mountFd, string description)
+    {
+        var fd = OpenInRoot(root, relative, Flags.O_PATH, $"{description}: unable to open the target");
+        var empty = plan.String("");
+        plan.Syscall(description, Sys.move_mount, mountFd, empty, fd, empty, Flags.MOVE_MOUNT_F_EMPTY_PATH | Flags.MOVE_MOUNT_T_EMPTY_PATH);
+        Close(fd);
+        plan.Syscall("close", Sys.close, mountFd);
+    }
+
     /// <summary>Re-opens the (now mounted) target and remounts it with more flags.</summary>
     public void Remount(Arg root, string relative, long flags, string description)
     {
@@ -83,7 +93,7 @@ public sealed class MountSteps(PlanBuilder plan)
         var attr = new byte[32];
         BitConverter.TryWriteBytes(attr.AsSpan(0), set);
         BitConverter.TryWriteBytes(attr.AsSpan(8), clear);
-        plan.Syscall(description, Sys.mount_setattr, fd, plan.String(""), Flags.AT_EMPTY_PATH | 0x8000 /* AT_RECURSIVE */, plan.Bytes(attr), 32);
+        plan.Syscall(description, Sys.mount_setattr, fd, plan.String(""), Flags.AT_EMPTY_PATH | Flags.AT_RECURSIVE, plan.Bytes(attr), 32);
         Close(fd);
     }
 

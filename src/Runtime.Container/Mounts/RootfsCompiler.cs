@@ -109,11 +109,6 @@ public static class RootfsCompiler
         if (dest.Length == 0) throw new ContainerException($"{where}.destination: cannot mount over the root \"{m.Destination}\"");
         var opts = MountOptions.Parse(m.Options, m.Type);
         string type = m.Type ?? "";
-        // Refused rather than passed on as fs data, which a bind mount would silently ignore.
-        if (m.Options?.FirstOrDefault(o => o is "idmap" or "ridmap") is { } idmap)
-            throw new ContainerException($"{where}.options: \"{idmap}\": idmapped mounts are not supported yet");
-        if (m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 })
-            throw new ContainerException($"{where}.uidMappings: idmapped mounts are not supported yet");
 
         if (type == "cgroup" || type == "cgroup2")
         {
@@ -139,7 +134,9 @@ public static class RootfsCompiler
             catch (UnauthorizedAccessException) { throw new ContainerException($"{where}.source: {source}: permission denied"); }
             if (isDir) steps.MkdirAll(root, dest, description);
             else steps.CreateFile(root, dest, description);
-            steps.MountOnto(root, dest, source, null, Flags.MS_BIND | (recursive ? Flags.MS_REC : 0), null, description);
+            // An id-mapped source was cloned and mapped by the parent (IdmappedMounts): only move it into place.
+            if (ctx.IdmappedMountFds.TryGetValue(i, out int idmapped)) steps.MoveMountOnto(root, dest, idmapped, description);
+            else steps.MountOnto(root, dest, source, null, Flags.MS_BIND | (recursive ? Flags.MS_REC : 0), null, description);
             long extra = opts.Flags & MountOptions.RemountableFlags;
             if (extra != 0) steps.Remount(root, dest, extra, description);
         }

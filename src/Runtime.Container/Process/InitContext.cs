@@ -31,6 +31,8 @@ public sealed class InitContext
     public string? SessionKeyring { get; init; }
     public bool NoPivot { get; init; }
     public int CapLastCap { get; init; } = 40;
+    /// <summary>Mount index to a detached, id-mapped clone of its source (see Mounts/IdmappedMounts).</summary>
+    public IReadOnlyDictionary<int, int> IdmappedMountFds { get; init; } = new Dictionary<int, int>();
     /// <summary>What a "cgroup" mount shows on this host (host directories of the container's cgroups).</summary>
     public CgroupMountSource? CgroupMount { get; init; }
 }

@@ -46,11 +46,12 @@ public static class ParentSideLimits
                 throw new ContainerException($"unable to write setgroups (linux.gidMappings): {Describe(e)}");
             }
         }
-        Write(pid, "uid_map", spec.Linux?.UidMappings, "linux.uidMappings");
-        Write(pid, "gid_map", spec.Linux?.GidMappings, "linux.gidMappings");
+        WriteIdMap(pid, "uid_map", spec.Linux?.UidMappings, "linux.uidMappings");
+        WriteIdMap(pid, "gid_map", spec.Linux?.GidMappings, "linux.gidMappings");
     }
 
-    private static void Write(int pid, string file, List<LinuxIdMapping>? maps, string field)
+    /// <summary>Writes one uid_map or gid_map of <paramref name="pid"/>'s user namespace; errors name <paramref name="field"/>.</summary>
+    public static void WriteIdMap(int pid, string file, List<LinuxIdMapping>? maps, string field)
     {
         if (maps is null || maps.Count == 0) throw new ContainerException($"{field}: a user namespace needs mappings");
         string text = string.Concat(maps.Select(m => $"{m.ContainerId} {m.HostId} {m.Size}\n"));

@@ -8,7 +8,11 @@ public static class Flags
         O_TRUNC = 0x200, O_APPEND = 0x400, O_NONBLOCK = 0x800, O_SYNC = 0x101000, O_DIRECTORY = 0x10000,
         O_NOFOLLOW = 0x20000, O_CLOEXEC = 0x80000, O_PATH = 0x200000;
     public const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_EMPTY_PATH = 0x1000, AT_EACCESS = 0x200,
-        AT_REMOVEDIR = 0x200;
+        AT_REMOVEDIR = 0x200, AT_RECURSIVE = 0x8000;
+
+    // open_tree(2), move_mount(2), mount_setattr(2)
+    public const int OPEN_TREE_CLONE = 1, MOVE_MOUNT_F_EMPTY_PATH = 0x04, MOVE_MOUNT_T_EMPTY_PATH = 0x40;
+    public const ulong MOUNT_ATTR_IDMAP = 0x00100000;
 
     // openat2(2) resolve flags
     public const ulong RESOLVE_NO_XDEV = 0x01, RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04,
