@@ -45,7 +45,10 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             bool rootless = options.Rootless ?? unprivileged;
 
             var host = CgroupHost.Detect();
-            cgroup = CgroupManagerFactory.Create(host, spec.Linux?.CgroupsPath, options.Id,
+            string? cgroupsPath = options.SystemdCgroup
+                ? SystemdCgroupPath.ToCgroupfsPath(spec.Linux?.CgroupsPath, options.Id, rootless)
+                : spec.Linux?.CgroupsPath;
+            cgroup = CgroupManagerFactory.Create(host, cgroupsPath, options.Id,
                 new CgroupManagerOptions
                 {
                     DefaultParent = options.DefaultCgroupParent,

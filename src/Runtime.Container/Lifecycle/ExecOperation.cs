@@ -128,6 +128,7 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             ParentSideLimits.Apply(pid, process);
             Posix.WriteAll(goWrite, [1], "unable to release the process");
             InitLauncher.AwaitReady(syncRead, pid, plan.Descriptions);
+            InitLauncher.AwaitExecve(syncRead);
             debug?.Invoke("exec ready");
             if (pidFile is not null) AtomicFile.Write(pidFile, System.Text.Encoding.ASCII.GetBytes(pid.ToString()));
             int started = pid;

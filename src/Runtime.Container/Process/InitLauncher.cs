@@ -76,6 +76,16 @@ public static unsafe class InitLauncher
     }
 
     /// <summary>
+    /// After Ready, waits until the child's end of the sync pipe closes: it is close-on-exec, so that happens at
+    /// execve (or when the child dies). Then /proc/PID is the program, not a copy of the runtime, when we return.
+    /// </summary>
+    public static void AwaitExecve(int syncReadFd)
+    {
+        Span<byte> buf = stackalloc byte[sizeof(SyncRecord)];
+        while (Posix.ReadFull(syncReadFd, buf, "unable to read from the new process") > 0) { }
+    }
+
+    /// <summary>
     /// The child forked the init itself (see <see cref="StepKind.ForkInit"/>): reads the init's pid, reaps the
     /// intermediate child, and returns the init's pid (a child of ours thanks to CLONE_PARENT).
     /// </summary>
