@@ -144,6 +144,52 @@ public class NamespacesTests : IntegrationTest
         }
     }
 
+    [Theory]
+    [InlineData("ipc", "ipc")]
+    [InlineData("pid", "pid")]
+    [InlineData("cgroup", "cgroup")]
+    public void JoinByPath_TheNamespaceOfAnotherContainer(string type, string link)
+    {
+        // The matrix's third column (new and absent are above): a second container joins the first one's namespace.
+        var owner = R.NewBundle().Args("sleep", "30");
+        owner.SetNamespace(type);
+        var ownerId = NewId();
+        R.Create(owner, ownerId).Ok();
+        int ownerPid = R.Pid(ownerId);
+        string expected = new FileInfo($"/proc/{ownerPid}/ns/{link}").LinkTarget!;
+        Assert.NotEqual(HostNs(link), expected);
+
+        var joiner = R.NewBundle().Sh($"readlink /proc/self/ns/{link}");
+        joiner.SetNamespace(type, $"/proc/{ownerPid}/ns/{link}");
+        Assert.Equal(expected, R.RunOk(joiner).Trim());
+        R.Delete(ownerId, force: true).Ok();
+    }
+
+    [Fact]
+    public void JoinMountNamespaceByPath_TheRootfsIsSetUpInIt()
+    {
+        // A joined mount namespace must still show root.path (another container's pivoted one does not: runc and
+        // runsharp both refuse that), so the holder is a host process in a private copy of our mount namespace.
+        var psi = new ProcessStartInfo("unshare", ["--mount", "--propagation", "private", "sleep", "60"]) { UseShellExecute = false };
+        using var holder = Process.Start(psi)!;
+        R.TrackHostProcess(holder.Id);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            string ns = $"/proc/{holder.Id}/ns/mnt";
+            while (DateTime.UtcNow < deadline && new FileInfo(ns).LinkTarget == HostNs("mnt")) Thread.Sleep(20);
+            string expected = new FileInfo(ns).LinkTarget!;
+            Assert.NotEqual(HostNs("mnt"), expected);
+            var b = R.NewBundle().Sh("readlink /proc/self/ns/mnt; test -e /bin/busybox && echo rootfs-ok");
+            b.SetNamespace("mount", ns);
+            Assert.Equal(new[] { expected, "rootfs-ok" }, Lines(R.RunOk(b)));
+        }
+        finally
+        {
+            try { holder.Kill(); holder.WaitForExit(); } catch { /* gone */ }
+        }
+    }
+
     [Fact]
     public void JoinNamespace_BadPath_Fails()
     {
