@@ -23,7 +23,8 @@ public class ContainerIdTests
         Assert.Equal("invalid container id \".\"", ContainerIdValidator.Validate("."));
         Assert.Equal("invalid container id \"..\"", ContainerIdValidator.Validate(".."));
         Assert.Equal("container id cannot be empty", ContainerIdValidator.Validate(""));
-        Assert.StartsWith("invalid container id", ContainerIdValidator.Validate(new string('a', 1025)));
-        Assert.True(ContainerIdValidator.IsValid(new string('a', 1024)));
+        // One directory name under the state root: NAME_MAX.
+        Assert.Contains("longer than 255 characters", ContainerIdValidator.Validate(new string('a', 256)));
+        Assert.True(ContainerIdValidator.IsValid(new string('a', 255)));
     }
 }

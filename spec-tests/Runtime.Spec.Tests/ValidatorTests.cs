@@ -5,7 +5,7 @@ public class ValidatorTests
     /// <summary>A minimal config that passes: process, root, and the namespaces hostname needs.</summary>
     private static Spec Valid() => SpecLoader.ParseConfig("""
         {"ociVersion":"1.2.0","root":{"path":"rootfs"},"hostname":"h",
-         "process":{"args":["sh"],"cwd":"/","env":["A=1"]},
+         "process":{"user":{"uid":0,"gid":0},"args":["sh"],"cwd":"/","env":["A=1"]},
          "linux":{"namespaces":[{"type":"pid"},{"type":"mount"},{"type":"uts"},{"type":"ipc"},{"type":"network"}]}}
         """);
 
@@ -99,7 +99,7 @@ public class ValidatorTests
     [Fact]
     public void NullArgumentsAreReported()
     {
-        var spec = SpecLoader.ParseConfig("""{"ociVersion":"1.2.0","root":{"path":"r"},"process":{"args":[null,"a",null],"cwd":"/"}}""");
+        var spec = SpecLoader.ParseConfig("""{"ociVersion":"1.2.0","root":{"path":"r"},"process":{"user":{"uid":0,"gid":0},"args":[null,"a",null],"cwd":"/"}}""");
         Assert.Equal(["process.args[0]: must not be empty", "process.args[2]: must be a string, got null"], Errors(spec));
     }
 
@@ -408,13 +408,43 @@ public class ValidatorTests
     [Fact]
     public void ValidateProcessForExec()
     {
-        var process = SpecLoader.ParseProcess("""{"args":[],"cwd":"tmp","env":["X"]}""");
+        var process = SpecLoader.ParseProcess("""{"user":{"uid":0,"gid":0},"args":[],"cwd":"tmp","env":["X"]}""");
         Assert.Equal(
         [
             "process.args: must not be empty",
             "process.cwd: must be an absolute path, got \"tmp\"",
             "process.env[0]: expected KEY=value, got \"X\"",
         ], SpecValidator.ValidateProcess(process));
-        Assert.Equal(["cwd: must be set"], SpecValidator.ValidateProcess(new Process { Args = ["x"] }, path: ""));
+        Assert.Equal(["cwd: must be set"], SpecValidator.ValidateProcess(new Process { User = new User(), Args = ["x"] }, path: ""));
+    }
+
+    [Fact]
+    public void ProcessUserIsRequired()
+    {
+        // runtime-spec: process.user is REQUIRED on Linux (runc would run the process as uid 0).
+        var missing = SpecLoader.ParseProcess("""{"args":["x"],"cwd":"/"}""");
+        Assert.Equal(["process.user: must be set (uid and gid)"], SpecValidator.ValidateProcess(missing));
+        var e = Assert.Throws<SpecException>(() => SpecLoader.ParseProcess("""{"user":null,"args":["x"],"cwd":"/"}"""));
+        Assert.Equal("user: expected an object, got null", e.Message);
+    }
+
+    [Theory]
+    [InlineData("c", -1, 3, "linux.devices[0].major: -1 is out of range (0 to 4095)")]
+    [InlineData("b", 4096, 3, "linux.devices[0].major: 4096 is out of range (0 to 4095)")]
+    [InlineData("c", 1, -1, "linux.devices[0].minor: -1 is out of range (0 to 1048575)")]
+    [InlineData("u", 1, 1048576, "linux.devices[0].minor: 1048576 is out of range (0 to 1048575)")]
+    public void DeviceNumbersMustFitDevT(string type, long major, long minor, string expected)
+    {
+        var spec = Valid();
+        spec.Linux!.Devices = [new LinuxDevice { Path = "/dev/x", Type = type, Major = major, Minor = minor }];
+        AssertOnly(spec, expected);
+    }
+
+    [Fact]
+    public void FifoDeviceNumbersAreIgnored()
+    {
+        var spec = Valid();
+        spec.Linux!.Devices = [new LinuxDevice { Path = "/dev/f", Type = "p", Major = -1, Minor = -1 }];
+        Assert.Empty(Errors(spec));
     }
 }

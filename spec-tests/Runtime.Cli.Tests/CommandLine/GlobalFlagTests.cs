@@ -19,6 +19,18 @@ public class GlobalFlagTests
         Assert.False(g.Debug);
     }
 
+    [Theory]
+    [InlineData("--log /l.json --log-format json --no-such-global state ID")]
+    [InlineData("--log /l.json --log-format json --rootless maybe state ID")]
+    public void UsageErrors_KeepTheLogGlobalsReadSoFar(string commandLine)
+    {
+        // The error is then written where the caller asked, as JSON (a shim reads the last JSON line of --log).
+        var g = Error(commandLine).Globals;
+        Assert.Equal("/l.json", g.LogPath);
+        Assert.Equal(LogFormat.Json, g.LogFormat);
+        Assert.True(g.LogFormatIsSet);
+    }
+
     [Fact]
     public void ConmonGlobals()
     {

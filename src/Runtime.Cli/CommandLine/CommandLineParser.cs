@@ -32,8 +32,9 @@ public sealed class CommandLineParser
         var globalValues = new FlagValues(CommandTable.GlobalFlags);
         var rest = new List<string>();
         var error = ReadFlags(args, 0, CommandTable.FindGlobalFlag, globalValues, reorder: false, rest);
+        // The globals read before the bad flag (--log, --log-format) still decide where the error is logged.
         if (error is not null)
-            return ParseResult.Error(GlobalOptions.Default, error,
+            return ParseResult.Error(BuildGlobals(globalValues, out _), error,
                 $"Incorrect Usage. {error}\n\n{HelpFormatter.AppHelp(_programName)}");
 
         if (globalValues.GetBool("help"))
@@ -244,6 +245,7 @@ public sealed class CommandLineParser
                 error = "invalid log-format: " + formatText;
                 break;
         }
+        bool formatValid = error is null;
 
         string rootless = values.GetString("rootless");
         bool? rootlessMode = null;
@@ -268,7 +270,7 @@ public sealed class CommandLineParser
             RootIsSet = rootIsSet,
             LogPath = values.GetStringOrNull("log"),
             LogFormat = format,
-            LogFormatIsSet = values.IsSet("log-format") && error is null,
+            LogFormatIsSet = values.IsSet("log-format") && formatValid,
             Debug = values.GetBool("debug"),
             SystemdCgroup = values.GetBool("systemd-cgroup"),
             Rootless = rootless,

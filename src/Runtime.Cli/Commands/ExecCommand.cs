@@ -38,7 +38,7 @@ public static class ExecCommand
                 ConsoleSocket = cmd.GetStringOrNull("console-socket"),
                 Detached = detach,
                 PidFile = cmd.GetStringOrNull("pid-file"),
-                PreserveFds = cmd.GetInt("preserve-fds"),
+                PreserveFds = PreserveFdsFlag.Read(cmd),
                 IgnorePaused = cmd.GetBool("ignore-paused"),
             });
         }

@@ -23,7 +23,7 @@ public static class CreateCommand
             ConsoleSocket = cmd.GetStringOrNull("console-socket"),
             NoPivot = cmd.GetBool("no-pivot"),
             NoNewKeyring = cmd.GetBool("no-new-keyring"),
-            PreserveFds = cmd.GetInt("preserve-fds"),
+            PreserveFds = PreserveFdsFlag.Read(cmd),
             SystemdCgroup = c.Settings.UseSystemdCgroup,
             DefaultCgroupParent = c.Settings.DefaultCgroupParent,
             Detached = detached,

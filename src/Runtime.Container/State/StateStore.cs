@@ -16,8 +16,9 @@ public sealed class StateStore(string root)
     public string Root { get; } = Path.GetFullPath(root);
 
     /// <summary>The container's directory. The id is checked first: "..", "/" or worse must never reach a path.</summary>
+    /// <summary>The id's directory; an invalid id is an error naming it (never a path outside the root).</summary>
     public string DirOf(string id) =>
-        Runsharp.Spec.ContainerIdValidator.IsValid(id) ? Path.Combine(Root, id) : throw new ContainerException("invalid container ID format");
+        Runsharp.Spec.ContainerIdValidator.Validate(id) is { } problem ? throw new ContainerException(problem) : Path.Combine(Root, id);
 
     public void EnsureRoot()
     {
@@ -51,7 +52,8 @@ public sealed class StateStore(string root)
         return ContainerLock.Acquire(dir);
     }
 
-    public bool Exists(string id) => Runsharp.Spec.ContainerIdValidator.IsValid(id) && Directory.Exists(DirOf(id));
+    /// <summary>Whether the container exists; an invalid id is an error, not a missing container.</summary>
+    public bool Exists(string id) => Directory.Exists(DirOf(id));
 
     /// <summary>Locks an existing container's directory, or says it does not exist.</summary>
     public ContainerLock Lock(string id)
@@ -61,7 +63,8 @@ public sealed class StateStore(string root)
         return ContainerLock.Acquire(dir);
     }
 
-    public static ContainerException NotFound(string id) => new($"container does not exist");
+    /// <summary>runc's wording ("container does not exist", which engines match on), then the id.</summary>
+    public static ContainerException NotFound(string id) => new($"container does not exist: \"{id}\"");
 
     public ContainerRecord? TryRead(string id)
     {

@@ -15,9 +15,20 @@ public sealed class Process
     [JsonPropertyName("consoleSize")]
     public Box? ConsoleSize { get; set; }
 
-    /// <summary>Required by the spec; a missing object means uid 0 / gid 0, as in Go.</summary>
+    private User _user = new();
+
+    /// <summary>Required by the spec on Linux: the validator refuses a process whose JSON has no "user"
+    /// (runc would run it as uid 0, Go's zero value; we name the missing field instead).</summary>
     [JsonPropertyName("user")]
-    public User User { get; set; } = new();
+    public User User
+    {
+        get => _user;
+        set { _user = value; UserGiven = true; }
+    }
+
+    /// <summary>Whether "user" was set (by the JSON or by code), as opposed to left at its default.</summary>
+    [JsonIgnore]
+    public bool UserGiven { get; private set; }
 
     [JsonPropertyName("args")]
     public List<string>? Args { get; set; }

@@ -6,13 +6,14 @@ namespace Runsharp.Spec;
 /// </summary>
 public static class ContainerIdValidator
 {
-    public const int MaxLength = 1024;
+    /// <summary>NAME_MAX: the id is one directory name under the state root.</summary>
+    public const int MaxLength = 255;
 
     /// <summary>Returns null when the id is acceptable, else a message naming the id.</summary>
     public static string? Validate(string? id)
     {
         if (string.IsNullOrEmpty(id)) return "container id cannot be empty";
-        if (id.Length > MaxLength) return $"invalid container id \"{id[..32]}...\": longer than {MaxLength} characters";
+        if (id.Length > MaxLength) return $"invalid container id \"{id[..32]}...\": longer than {MaxLength} characters (it names the state directory)";
         if (id is "." or "..") return $"invalid container id \"{id}\"";
         foreach (char c in id)
         {

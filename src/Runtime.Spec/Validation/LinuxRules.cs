@@ -163,6 +163,12 @@ internal static class LinuxRules
             {
                 result.Error($"{path}.type", $"must be one of c, b, u, p, got {SpecValidator.Quote(device.Type)}");
             }
+            // The kernel's dev_t has 12 bits of major and 20 of minor; -1 is a wildcard only in device cgroup rules.
+            if (device.Type is "c" or "b" or "u")
+            {
+                if (device.Major is < 0 or > 0xFFF) result.Error($"{path}.major", $"{device.Major} is out of range (0 to 4095)");
+                if (device.Minor is < 0 or > 0xFFFFF) result.Error($"{path}.minor", $"{device.Minor} is out of range (0 to 1048575)");
+            }
             if (device.FileMode is > 0xFFF)
             {
                 result.Error($"{path}.fileMode", $"{device.FileMode} has bits beyond permissions (07777)");

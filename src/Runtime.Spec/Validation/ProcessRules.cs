@@ -19,6 +19,7 @@ internal static class ProcessRules
             }
         }
 
+        if (!process.UserGiven) result.Error(Member(path, "user"), "must be set (uid and gid)");
         if (string.IsNullOrEmpty(process.Cwd)) result.Error(Member(path, "cwd"), "must be set");
         else if (!SpecValidator.IsAbsolute(process.Cwd)) result.Error(Member(path, "cwd"), $"must be an absolute path, got {SpecValidator.Quote(process.Cwd)}");
 
