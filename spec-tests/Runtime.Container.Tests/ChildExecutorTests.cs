@@ -165,11 +165,16 @@ public sealed unsafe class ChildExecutorTests : IDisposable
         int detach = Index(c => c.Nr == Nr.umount2 && c.A1 == Flags.MNT_DETACH, "umount2");
         Assert.True(pivot < detach);
         var postPivotMounts = calls.Select((c, i) => (c, i)).Where(x => x.c.Nr == Nr.mount && x.i > detach).ToList();
-        Assert.Contains(postPivotMounts, x => x.c.S(0) == "/dev/null" && x.c.A3 == Flags.MS_BIND);
-        int maskCount = postPivotMounts.Count(x => x.c.S(0) == "/dev/null");
-        Assert.Equal(_p.Spec.Linux!.MaskedPaths!.Count, maskCount);
-        int mountsBefore = calls[..pivot].Count(c => c.Nr == Nr.mount && c.S(0) == "/dev/null");
-        Assert.Equal(0, mountsBefore);
+        // Each masked file gets the null device bound from an fd: /dev/null opened with no symlink allowed,
+        // fstat'ed (checked to be char 1:3), then mounted from /proc/self/fd/N; never by its path.
+        var nullOpens = calls.Select((c, i) => (c, i))
+            .Where(x => x.c.Nr == Nr.openat2 && x.c.S(1) == "/dev/null" && x.c.OpenHow[2] == (Flags.RESOLVE_IN_ROOT | Flags.RESOLVE_NO_SYMLINKS))
+            .ToList();
+        Assert.Equal(_p.Spec.Linux!.MaskedPaths!.Count, nullOpens.Count);
+        Assert.All(nullOpens, x => Assert.True(x.i > detach, "masking before the old root is gone"));
+        Assert.All(nullOpens, x => Assert.Equal(Nr.fstat, calls[x.i + 1].Nr));
+        Assert.Equal(_p.Spec.Linux!.MaskedPaths!.Count, postPivotMounts.Count(x => x.c.A3 == Flags.MS_BIND && x.c.S(0)!.StartsWith("/proc/self/fd/", StringComparison.Ordinal) && x.c.S(0) != x.c.S(1)));
+        Assert.Equal(0, calls.Count(c => c.Nr == Nr.mount && c.S(0) == "/dev/null"));
     }
 
     [Fact]
@@ -267,7 +272,8 @@ public sealed unsafe class ChildExecutorTests : IDisposable
                     {
                         Assert.True(pivoted ? c.A0 == Flags.AT_FDCWD : c.A0 == rootFd || open.Contains(c.A0), at);
                         var how = c.OpenHow;
-                        Assert.Equal(Flags.RESOLVE_IN_ROOT | Flags.RESOLVE_NO_MAGICLINKS, how[2]);
+                        // Always inside the root; /dev/null for masking is opened refusing every symlink.
+                        Assert.Contains(how[2], new[] { Flags.RESOLVE_IN_ROOT | Flags.RESOLVE_NO_MAGICLINKS, Flags.RESOLVE_IN_ROOT | Flags.RESOLVE_NO_SYMLINKS });
                         Assert.True((how[0] & Flags.O_CLOEXEC) != 0, at);
                         Assert.Equal(24, c.A3);
                     }

@@ -80,6 +80,15 @@ public static unsafe class FakeKernel
     private static long _eintrNr = -1;
     private static int _eintrRemaining;
 
+    private static long _devNullFd = -1;
+
+    private static bool IsDevNull(byte* path)
+    {
+        ReadOnlySpan<byte> devNull = "/dev/null\0"u8;
+        for (int i = 0; i < devNull.Length; i++) if (path[i] != devNull[i]) return false;
+        return true;
+    }
+
     /// <summary>File mode newfstatat/fstat report.</summary>
     public static uint StatMode = Flags.S_IFREG | 0x1ed;
     /// <summary>When set, newfstatat fails with this (negative) errno for every path.</summary>
@@ -99,6 +108,7 @@ public static unsafe class FakeKernel
         StatMode = Flags.S_IFREG | 0x1ed;
         StatResult = 0;
         SyncFd = 99;
+        _devNullFd = -1;
     }
 
     /// <summary>The first call <paramref name="nr"/> (with first argument <paramref name="a0"/>, if given) returns <paramref name="result"/>.</summary>
@@ -143,7 +153,9 @@ public static unsafe class FakeKernel
         {
             case Nr.open:
             case Nr.openat:
+                return _nextFd++;
             case Nr.openat2:
+                if (IsDevNull((byte*)a1)) _devNullFd = _nextFd;
                 return _nextFd++;
             case Nr.read:
                 if (a2 > 0) *(byte*)a1 = 1;
@@ -160,7 +172,9 @@ public static unsafe class FakeKernel
                 *(uint*)((byte*)a2 + 24) = StatMode;
                 return 0;
             case Nr.fstat:
-                *(uint*)((byte*)a1 + 24) = StatMode;
+                // The container's /dev/null is the real null device (char 1:3), as MaskPath checks.
+                *(uint*)((byte*)a1 + 24) = a0 == _devNullFd ? Flags.S_IFCHR | 0x1b6 : StatMode;
+                *(ulong*)((byte*)a1 + 40) = a0 == _devNullFd ? (1UL << 8) | 3 : 0;
                 return 0;
             default:
                 return 0;

@@ -14,19 +14,22 @@ public sealed class MountSteps(PlanBuilder plan)
     public PlanBuilder Plan => plan;
 
     /// <summary>open_how for openat2: flags, mode, resolve.</summary>
-    private ArenaRef How(long flags)
+    private ArenaRef How(long flags, bool noSymlinks)
     {
         var how = new byte[24];
         BitConverter.TryWriteBytes(how.AsSpan(0), (ulong)(flags | Flags.O_CLOEXEC));
-        BitConverter.TryWriteBytes(how.AsSpan(16), Flags.RESOLVE_IN_ROOT | Flags.RESOLVE_NO_MAGICLINKS);
+        BitConverter.TryWriteBytes(how.AsSpan(16), Flags.RESOLVE_IN_ROOT | (noSymlinks ? Flags.RESOLVE_NO_SYMLINKS : Flags.RESOLVE_NO_MAGICLINKS));
         return plan.Bytes(how);
     }
 
-    /// <summary>Opens <paramref name="relative"/> inside the root fd (or the current root after pivot, with AT_FDCWD).</summary>
-    public Slot OpenInRoot(Arg root, string relative, long flags, string description)
+    /// <summary>
+    /// Opens <paramref name="relative"/> inside the root fd (or the current root after pivot, with AT_FDCWD).
+    /// <paramref name="noSymlinks"/> refuses any symlink on the way (ELOOP), for targets that must be where they say.
+    /// </summary>
+    public Slot OpenInRoot(Arg root, string relative, long flags, string description, bool noSymlinks = false)
     {
         var slot = plan.NewSlot();
-        plan.Syscall(description, Sys.openat2, root, plan.String(relative.Length == 0 ? "." : relative), How(flags), 24, result: slot);
+        plan.Syscall(description, Sys.openat2, root, plan.String(relative.Length == 0 ? "." : relative), How(flags, noSymlinks), 24, result: slot);
         return slot;
     }
 
@@ -50,9 +53,12 @@ public sealed class MountSteps(PlanBuilder plan)
     public void Close(Slot fd) => plan.Syscall("close", Sys.close, fd);
 
     /// <summary>Opens the target, mounts onto it through its fd, closes it.</summary>
-    public void MountOnto(Arg root, string relative, string? source, string? fsType, long flags, string? data, string description)
+    public void MountOnto(Arg root, string relative, string? source, string? fsType, long flags, string? data, string description,
+        bool noSymlinks = false)
     {
-        var fd = OpenInRoot(root, relative, Flags.O_PATH, $"{description}: unable to open the target");
+        var fd = noSymlinks
+            ? OpenInRoot(root, relative, Flags.O_PATH, $"{description}: unable to open the target without following symlinks", noSymlinks: true)
+            : OpenInRoot(root, relative, Flags.O_PATH, $"{description}: unable to open the target");
         var target = FdPath(fd, description);
         plan.Syscall(description, Sys.mount, Str(source), target, Str(fsType), flags, Str(data));
         Close(fd);

@@ -109,6 +109,7 @@ public static class RootfsCompiler
         if (dest.Length == 0) throw new ContainerException($"{where}.destination: cannot mount over the root \"{m.Destination}\"");
         var opts = MountOptions.Parse(m.Options, m.Type);
         string type = m.Type ?? "";
+        ProcMountRules.Check(dest, type, where);
 
         if (type == "cgroup" || type == "cgroup2")
         {
@@ -143,7 +144,9 @@ public static class RootfsCompiler
         else
         {
             steps.MkdirAll(root, dest, description);
-            steps.MountOnto(root, dest, source ?? type, type, opts.Flags, opts.Data, description);
+            // proc and sysfs must land exactly where named: a symlinked /proc would move the LSM interface,
+            // masked and read-only paths elsewhere (CVE-2023-28642 class).
+            steps.MountOnto(root, dest, source ?? type, type, opts.Flags, opts.Data, description, noSymlinks: type is "proc" or "sysfs");
         }
         if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0)
             steps.SetRecursiveAttributes(root, dest, opts.RecursiveSet, opts.RecursiveClear, description);

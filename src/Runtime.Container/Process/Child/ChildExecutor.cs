@@ -45,7 +45,7 @@ public static unsafe class ChildExecutor
             case StepKind.FormatFdPath: FormatFdPath((byte*)a[0], (int)a[1]); return 0;
             case StepKind.MkdirAllInRoot: return MkdirAllInRoot(plan, (int)a[0], (byte*)a[1], (int)a[2], (byte*)a[3]);
             case StepKind.CreateFileInRoot: return CreateFileInRoot(plan, (int)a[0], (byte*)a[1], (int)a[2], (byte*)a[3]);
-            case StepKind.MaskPath: return MaskPath(plan, (byte*)a[0], (byte*)a[1], (byte*)a[2]);
+            case StepKind.MaskPath: return MaskPath(plan, (byte*)a[0], (byte*)a[1], (byte*)a[2], aux);
             case StepKind.ReadonlyPath: return ReadonlyPath(plan, (byte*)a[0]);
             case StepKind.Remount: return Remount(plan, (byte*)a[0], a[1]);
             case StepKind.SetupConsole: return SetupConsole(plan, (int)a[0], (byte*)a[1], (byte*)a[2], (byte*)a[3]);
@@ -187,7 +187,7 @@ public static unsafe class ChildExecutor
     private static long OpenInContainer(PlanHeader* plan, byte* path, long flags) =>
         OpenInRoot(plan, Flags.AT_FDCWD, path, flags);
 
-    private static long MaskPath(PlanHeader* plan, byte* path, byte* devNull, byte* tmpfs)
+    private static long MaskPath(PlanHeader* plan, byte* path, byte* devNull, byte* tmpfs, int* aux)
     {
         long fd = OpenInContainer(plan, path, Flags.O_PATH);
         if (fd == -ENOENT) return 0;
@@ -196,15 +196,49 @@ public static unsafe class ChildExecutor
         long r = Call(plan, Nr.fstat, fd, (long)stat, 0, 0, 0, 0);
         byte* target = stackalloc byte[32];
         FormatFdPath(target, (int)fd);
-        if (r >= 0)
+        if (r >= 0 && (*(uint*)(stat + 24) & Flags.S_IFMT) == Flags.S_IFDIR)
         {
-            uint mode = *(uint*)(stat + 24);
-            r = (mode & Flags.S_IFMT) == Flags.S_IFDIR
-                ? Call(plan, Nr.mount, (long)tmpfs, (long)target, (long)tmpfs, Flags.MS_RDONLY, 0, 0)
-                : Call(plan, Nr.mount, (long)devNull, (long)target, 0, Flags.MS_BIND, 0, 0);
+            r = Call(plan, Nr.mount, (long)tmpfs, (long)target, (long)tmpfs, Flags.MS_RDONLY, 0, 0);
+        }
+        else if (r >= 0)
+        {
+            // Bind the null device only once it is proven to be one (CVE-2025-31133 class): opened without
+            // following any symlink, then checked to be char device 1:3. A /dev/null that is a symlink or a
+            // swapped file would otherwise be bound over the masked path, unmasking whatever it points at.
+            long nul = OpenNoSymlinks(plan, devNull, Flags.O_PATH);
+            if (nul < 0) { *aux = SyncRecord.AuxNotNullDevice; r = nul; }
+            else
+            {
+                r = Call(plan, Nr.fstat, nul, (long)stat, 0, 0, 0, 0);
+                if (r >= 0 && ((*(uint*)(stat + 24) & Flags.S_IFMT) != Flags.S_IFCHR || *(ulong*)(stat + 40) != NullDeviceNumber))
+                {
+                    *aux = SyncRecord.AuxNotNullDevice;
+                    r = -EPERM;
+                }
+                if (r >= 0)
+                {
+                    byte* source = stackalloc byte[32];
+                    FormatFdPath(source, (int)nul);
+                    r = Call(plan, Nr.mount, (long)source, (long)target, 0, Flags.MS_BIND, 0, 0);
+                }
+                Call(plan, Nr.close, nul, 0, 0, 0, 0, 0);
+            }
         }
         Call(plan, Nr.close, fd, 0, 0, 0, 0, 0);
         return r;
+    }
+
+    /// <summary>makedev(1, 3) as the kernel reports it in st_rdev.</summary>
+    private const ulong NullDeviceNumber = (1 << 8) | 3;
+
+    /// <summary>Opens a path in the container refusing every symlink on the way (RESOLVE_NO_SYMLINKS).</summary>
+    private static long OpenNoSymlinks(PlanHeader* plan, byte* path, long flags)
+    {
+        ulong* how = stackalloc ulong[3];
+        how[0] = (ulong)(flags | Flags.O_CLOEXEC);
+        how[1] = 0;
+        how[2] = Flags.RESOLVE_IN_ROOT | Flags.RESOLVE_NO_SYMLINKS;
+        return Call(plan, Nr.openat2, Flags.AT_FDCWD, (long)path, (long)how, 24, 0, 0);
     }
 
     private static long ReadonlyPath(PlanHeader* plan, byte* path)

@@ -33,6 +33,9 @@ public struct SyncRecord
     /// <summary>Aux value on Error: the program was not found on $PATH.</summary>
     public const int AuxNotInPath = 1;
 
+    /// <summary>Aux value on Error: the container's /dev/null is not the null device (or is reached by a symlink).</summary>
+    public const int AuxNotNullDevice = 2;
+
     public int Kind;
     public int Step;
     public int Errno;
