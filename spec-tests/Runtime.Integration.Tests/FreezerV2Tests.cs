@@ -1,25 +1,30 @@
 namespace Runtime.Integration.Tests;
 
 /// <summary>
-/// pause/resume/ps/kill --all on a pure cgroup v2 host: as <see cref="CgroupV2Tests"/> does, a nested private
-/// mount namespace replaces /sys/fs/cgroup with a cgroup2 mount (the host's mounts are untouched) and a script
-/// drives the runtime there. cgroup.freeze, cgroup.events and cgroup.kill are core cgroup2 files, so this host's
-/// controller-less v2 tree has them. The script prints what it saw; the asserts are here.
+/// pause/resume/ps/kill --all on the other kinds of host, in a nested private mount namespace (the host's mounts
+/// are untouched) where a script drives the runtime. Pure v2: as <see cref="CgroupV2Tests"/> does, /sys/fs/cgroup
+/// becomes a cgroup2 mount; cgroup.freeze, cgroup.events and cgroup.kill are core cgroup2 files, so this host's
+/// controller-less v2 tree has them. Pure v1: the unified mount is hidden, so there is no cgroup.kill and
+/// `kill --all KILL` must freeze, signal and thaw. The script prints what it saw; the asserts are here.
 /// </summary>
 public class FreezerV2Tests : IntegrationTest
 {
-    private Sh.Result InPureV2(string name, Bundle b, string body)
+    private const string PureV2 = "umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup || exit 90\nCG=/sys/fs/cgroup/$ID\n";
+    private const string PureV1 = "umount -l /sys/fs/cgroup/unified || exit 90\nCG=/sys/fs/cgroup/freezer/$ID\n";
+
+    private Sh.Result InPureV2(string name, Bundle b, string body) => InPrivateMount(PureV2, name, b, body);
+
+    private Sh.Result InPrivateMount(string setup, string name, Bundle b, string body)
     {
         b.Linux["cgroupsPath"] = "/" + name;
         b.RemoveNamespace("cgroup");
         b.Save();
         var script =
-            $"RT={Env.Q(Env.RuntimePath)}; ROOT={Env.Q(R.TempPath("v2root-" + name))}; ID={name}; OUT={Env.Q(R.TempPath(name + ".out"))}\n" +
+            $"RT={Env.Q(Env.RuntimePath)}; ROOT={Env.Q(R.TempPath("root-" + name))}; ID={name}; OUT={Env.Q(R.TempPath(name + ".out"))}\n" +
             "rt() { \"$RT\" --root \"$ROOT\" \"$@\"; }\n" +
-            "umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup || exit 90\n" +
+            setup +
             // Whatever happens, nothing is left: the container, its processes, its cgroup.
             "trap 'rt delete --force $ID >/dev/null 2>&1' EXIT\n" +
-            "CG=/sys/fs/cgroup/$ID\n" +
             $"rt create --bundle {Env.Q(b.Dir)} $ID >$OUT 2>&1 </dev/null || exit 91\n" +
             "rt start $ID || exit 92\n" +
             "lines() { wc -l < $OUT; }\n" +
@@ -28,8 +33,9 @@ public class FreezerV2Tests : IntegrationTest
             "frozen() { grep '^frozen ' $CG/cgroup.events; }\n" +
             body;
         var r = Sh.Run($"unshare --mount --propagation private sh -c {Env.Q(script)}", TimeSpan.FromSeconds(60));
-        // The same cgroup2 hierarchy is mounted at /sys/fs/cgroup/unified on this host.
-        Assert.False(Directory.Exists($"/sys/fs/cgroup/unified/{name}"), $"cgroup {name} left behind:\n{r}");
+        // The hierarchies are the host's (the cgroup2 one is mounted at /sys/fs/cgroup/unified here).
+        foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
+            Assert.False(Directory.Exists(Path.Combine(hierarchy, name)), $"cgroup {hierarchy}/{name} left behind:\n{r}");
         return r;
     }
 
@@ -99,5 +105,33 @@ public class FreezerV2Tests : IntegrationTest
         Assert.Matches(@"^\[\d+,\d+\]$", Value(r.Stdout, "ps"));
         Assert.Contains("\"status\":\"running\"", Value(r.Stdout, "state"));
         Assert.Equal("null", Value(r.Stdout, "ps2"));
+    }
+
+    [Fact]
+    public void PureV1_KillAllWithoutCgroupKill_FreezesSignalsAndThaws()
+    {
+        var b = R.NewBundle().Sh("sleep 300 & echo ready; wait; echo child-gone; sleep 300 & sleep 300 & wait");
+        var r = InPrivateMount(PureV1, NewName(), b,
+            "waitlines 1\n" +
+            "test -e /sys/fs/cgroup/unified/cgroup.kill && exit 89\n" +
+            "rt kill --all $ID TERM || exit 94\n" +
+            "n=0; until grep -q child-gone $OUT; do n=$((n+1)); [ $n -gt 500 ] && exit 95; sleep 0.02; done\n" +
+            "echo freezer $(cat $CG/freezer.state)\n" +
+            "echo state $(state)\n" +
+            "rt pause $ID || exit 96\n" +
+            "echo freezer2 $(cat $CG/freezer.state)\n" +
+            "rt kill --all $ID KILL || exit 97\n" +
+            "n=0; until [ -z \"$(cat $CG/cgroup.procs)\" ]; do n=$((n+1)); [ $n -gt 500 ] && exit 98; sleep 0.02; done\n" +
+            "echo freezer3 $(cat $CG/freezer.state)\n" +
+            "n=0; until state | grep -q '\"status\":\"stopped\"'; do n=$((n+1)); [ $n -gt 500 ] && exit 99; sleep 0.02; done\n" +
+            "rt delete $ID || exit 88\n" +
+            "exit 0\n");
+        Assert.True(r.ExitCode == 0, $"v1 kill script failed (89: unified still mounted, 94-95: kill --all TERM, 96-99: pause + kill --all KILL, 88: delete):\n{r}");
+        // kill --all TERM froze the cgroup to signal it and thawed it again.
+        Assert.Equal("THAWED", Value(r.Stdout, "freezer"));
+        Assert.Contains("\"status\":\"running\"", Value(r.Stdout, "state"));
+        Assert.Equal("FROZEN", Value(r.Stdout, "freezer2"));
+        // SIGKILL to a paused container thaws it so the processes can die.
+        Assert.Equal("THAWED", Value(r.Stdout, "freezer3"));
     }
 }

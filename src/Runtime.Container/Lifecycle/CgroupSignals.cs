@@ -22,6 +22,9 @@ internal static class CgroupSignals
 
         if (signal == Flags.SIGKILL && cgroup.TryKillAll())
         {
+            // On a Hybrid host cgroup.kill covers the cgroup2 tree only: sweep the v1 list too, in case a
+            // process never joined the unified cgroup (harmless for the ones already dying).
+            SignalEach(cgroup, signal, warn);
             // cgroup.kill reaches frozen processes, but a v1-frozen one cannot act on it until thawed.
             if (before == FreezerState.Frozen) Thaw(cgroup, warn);
             return;
@@ -34,11 +37,7 @@ internal static class CgroupSignals
         }
         try
         {
-            foreach (var pid in cgroup.GetAllPids())
-            {
-                int e = Posix.Kill(pid, signal);
-                if (e != 0 && e != Errno.ESRCH) warn?.Invoke($"unable to signal pid {pid}: {Errno.Message(e)}");
-            }
+            SignalEach(cgroup, signal, warn);
         }
         finally
         {
@@ -63,6 +62,15 @@ internal static class CgroupSignals
             delayMs = Math.Min(delayMs * 2, 100);
         }
         warn?.Invoke($"processes are still in the container's cgroup {cgroup.Path} after SIGKILL");
+    }
+
+    static void SignalEach(ICgroupManager cgroup, int signal, Action<string>? warn)
+    {
+        foreach (var pid in cgroup.GetAllPids())
+        {
+            int e = Posix.Kill(pid, signal);
+            if (e != 0 && e != Errno.ESRCH) warn?.Invoke($"unable to signal pid {pid}: {Errno.Message(e)}");
+        }
     }
 
     static void Thaw(ICgroupManager cgroup, Action<string>? warn)
