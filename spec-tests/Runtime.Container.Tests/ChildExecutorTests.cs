@@ -270,7 +270,8 @@ public sealed unsafe class ChildExecutorTests : IDisposable
                     // Before pivot_root, everything in the rootfs is resolved from the root fd, inside it.
                     if (c.Nr == Nr.openat2)
                     {
-                        Assert.True(pivoted ? c.A0 == Flags.AT_FDCWD : c.A0 == rootFd || open.Contains(c.A0), at);
+                        // After pivot_root: from the new root (AT_FDCWD, or an fd on "/" such as the cwd's lookup uses).
+                        Assert.True(pivoted ? c.A0 == Flags.AT_FDCWD || open.Contains(c.A0) : c.A0 == rootFd || open.Contains(c.A0), at);
                         var how = c.OpenHow;
                         // Always inside the root; /dev/null for masking is opened refusing every symlink.
                         Assert.Contains(how[2], new[] { Flags.RESOLVE_IN_ROOT | Flags.RESOLVE_NO_MAGICLINKS, Flags.RESOLVE_IN_ROOT | Flags.RESOLVE_NO_SYMLINKS });
@@ -294,7 +295,9 @@ public sealed unsafe class ChildExecutorTests : IDisposable
                     Assert.True(dirfd == rootFd || open.Contains(dirfd), $"*at call on an fd that is not open: {at}");
                     break;
                 case Nr.fchdir:
-                    Assert.Equal(rootFd, c.A0);
+                    // Into the rootfs before pivot_root; into process.cwd (opened in the new root) after it.
+                    if (pivoted) Assert.True(open.Contains(c.A0), $"fchdir to an fd that is not open: {at}");
+                    else Assert.Equal(rootFd, c.A0);
                     break;
                 case Nr.pivot_root:
                     pivoted = true;

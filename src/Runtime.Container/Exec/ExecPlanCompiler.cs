@@ -55,7 +55,7 @@ public static class ExecPlanCompiler
         if (ctx.ChrootPath is not null)
             plan.Syscall($"unable to chroot into {ctx.ChrootPath}", Sys.chroot, plan.String(ctx.ChrootPath));
         if (process.Terminal) ConsoleCompiler.Compile(plan, ctx.ConsoleSocketFd, process.ConsoleSize);
-        plan.Syscall($"unable to change to the working directory {process.Cwd} (process.cwd)", Sys.chdir, plan.String(process.Cwd));
+        WorkingDirectoryCompiler.Compile(plan, process);
 
         LinuxSecurityModules.Compile(plan, process);
         var caps = process.Capabilities ?? new Spec.LinuxCapabilities();

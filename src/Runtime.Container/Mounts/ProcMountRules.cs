@@ -15,16 +15,28 @@ public static class ProcMountRules
     };
 
     /// <param name="relative">The cleaned destination without its leading '/'.</param>
-    public static void Check(string relative, string type, string where)
+    /// <param name="bindSource">The source of a bind mount, else null: a bind of a procfs (the host's /proc, for a
+    /// container without its own pid namespace) is procfs too.</param>
+    public static void Check(string relative, string type, string? bindSource, string where)
     {
         if (relative == "proc")
         {
-            if (type != "proc")
+            if (type != "proc" && !(bindSource is not null && IsProcfs(bindSource)))
                 throw new ContainerException($"{where}.destination: only a proc filesystem may be mounted on /proc, not \"{type}\"");
             return;
         }
         if (!relative.StartsWith("proc/", StringComparison.Ordinal) || ReplaceableFiles.Contains(relative)) return;
         throw new ContainerException($"{where}.destination: mounting over /{relative} is not allowed: below /proc only " +
             "the files lxcfs replaces may be mounted over (/proc/cpuinfo, /proc/meminfo, /proc/uptime, ...)");
+    }
+
+    private const long ProcSuperMagic = 0x9fa0;
+
+    private static unsafe bool IsProcfs(string path)
+    {
+        // struct statfs: f_type is the first field.
+        long* buf = stackalloc long[15];
+        fixed (byte* p = Linux.Posix.Z(path))
+            return Linux.Native.RawSyscall.Invoke(Linux.Native.Sys.statfs, (long)p, (long)buf) == 0 && buf[0] == ProcSuperMagic;
     }
 }

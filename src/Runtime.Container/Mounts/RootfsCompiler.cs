@@ -109,7 +109,7 @@ public static class RootfsCompiler
         if (dest.Length == 0) throw new ContainerException($"{where}.destination: cannot mount over the root \"{m.Destination}\"");
         var opts = MountOptions.Parse(m.Options, m.Type);
         string type = m.Type ?? "";
-        ProcMountRules.Check(dest, type, where);
+        ProcMountRules.Check(dest, type, opts.Bind ? m.Source : null, where);
 
         if (type == "cgroup" || type == "cgroup2")
         {

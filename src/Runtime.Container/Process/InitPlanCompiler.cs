@@ -84,7 +84,7 @@ public static class InitPlanCompiler
         if (namespaces.Has(NamespaceTypes.Mount)) RootfsCompiler.CompilePostPivot(plan, spec);
         if (process.Terminal) ConsoleCompiler.Compile(plan, ctx.ConsoleSocketFd, process.ConsoleSize);
         RootfsCompiler.CompileReadonlyRoot(plan, spec);
-        plan.Syscall($"unable to change to the working directory {process.Cwd} (process.cwd)", Sys.chdir, plan.String(process.Cwd));
+        WorkingDirectoryCompiler.Compile(plan, process);
 
         ProcessAttributesCompiler.Compile(plan, spec);
         LinuxSecurityModules.Compile(plan, process);

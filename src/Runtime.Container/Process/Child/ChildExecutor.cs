@@ -307,7 +307,16 @@ public static unsafe class ChildExecutor
         if (slave < 0) return slave;
         long cfd = Call(plan, Nr.open, (long)console, Flags.O_CREAT | Flags.O_WRONLY | Flags.O_NOFOLLOW | Flags.O_CLOEXEC, 0x1b6, 0, 0, 0);
         if (cfd >= 0) Call(plan, Nr.close, cfd, 0, 0, 0, 0, 0);
-        r = Call(plan, Nr.mount, (long)slavePath, (long)console, 0, Flags.MS_BIND, 0, 0);
+        // Both ends by fd (CVE-2025-52565 class): /dev/console reached without any symlink, the pty by the fd
+        // just opened, so a swap of either path between the checks and the bind cannot redirect it.
+        long target = OpenNoSymlinks(plan, console, Flags.O_PATH);
+        if (target < 0) return target;
+        byte* targetPath = stackalloc byte[32];
+        byte* sourcePath = stackalloc byte[32];
+        FormatFdPath(targetPath, (int)target);
+        FormatFdPath(sourcePath, (int)slave);
+        r = Call(plan, Nr.mount, (long)sourcePath, (long)targetPath, 0, Flags.MS_BIND, 0, 0);
+        Call(plan, Nr.close, target, 0, 0, 0, 0, 0);
         if (r < 0) return r;
         // msghdr: iov at +16, control at +32; the cmsg's data (the fd) starts 16 bytes into control.
         byte* control = *(byte**)(msg + 32);
