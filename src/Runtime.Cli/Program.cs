@@ -47,6 +47,8 @@ public static class Program
                 "spec" => SpecCommand.Run(context),
                 "features" => FeaturesCommand.Run(context),
                 "exec" => ExecCommand.Run(context),
+                "update" => UpdateCommand.Run(context),
+                "events" => EventsCommand.Run(context),
                 _ => ErrorReporter.Fail($"{cmd.CommandName}: not supported by this version of runsharp yet"),
             };
         }

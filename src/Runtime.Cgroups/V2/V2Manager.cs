@@ -27,6 +27,10 @@ internal sealed class V2Manager : CgroupManagerBase
 
     protected override void Prepare() => SubtreeControl.EnableDownTo(Paths.Unified!, WantedControllers);
 
+    public override Stats.CgroupStats GetStats() => Stats.V2StatsReader.Collect(Paths.Unified!);
+
+    public override Stats.IOomWatch? WatchOom() => Stats.V2OomWatch.TryStart(Paths.Unified!);
+
     public override void Set(LinuxResources resources)
     {
         CheckDevices(resources.Devices);
