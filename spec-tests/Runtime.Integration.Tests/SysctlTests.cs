@@ -38,10 +38,12 @@ public class SysctlTests : IntegrationTest
         var b = R.NewBundle().Sh("true");
         var ns = b.Linux["namespaces"]!.AsArray();
         foreach (var n in ns.Where(n => (string?)n!["type"] == "network").ToList()) ns.Remove(n);
-        b.Linux["sysctl"] = new JsonObject { ["net.ipv4.ip_forward"] = "1" };
+        // Ask for the opposite of the host's value, so a write that reached the host would show.
+        string before = File.ReadAllText("/proc/sys/net/ipv4/ip_forward").Trim();
+        b.Linux["sysctl"] = new JsonObject { ["net.ipv4.ip_forward"] = before == "1" ? "0" : "1" };
         var r = R.Create(b, NewId());
         r.Fails();
         Assert.Contains("net.ipv4.ip_forward", r.Stderr);
-        Assert.Equal("0", File.ReadAllText("/proc/sys/net/ipv4/ip_forward").Trim());
+        Assert.Equal(before, File.ReadAllText("/proc/sys/net/ipv4/ip_forward").Trim());
     }
 }
