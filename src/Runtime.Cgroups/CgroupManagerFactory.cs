@@ -9,8 +9,8 @@ public static class CgroupManagerFactory
         var own = options.Own ?? (NeedsOwnCgroup(cgroupsPath, options.DefaultParent) ? OwnCgroup.Read() : new OwnCgroup(new Dictionary<string, string>(), "/"));
         var paths = CgroupPathResolver.Resolve(host, own, cgroupsPath, containerId, options.DefaultParent);
         return host.Mode == CgroupMode.Unified
-            ? new V2.V2Manager(paths, options.CreatedDepth)
-            : new V1.V1Manager(paths, options.CreatedDepth, options.AllowedDevices);
+            ? new V2.V2Manager(paths, options.CreatedDepth, options.CreatedDevices)
+            : new V1.V1Manager(paths, options.CreatedDepth, options.CreatedDevices);
     }
 
     /// <summary>Re-opens a container's cgroup from the directories saved at create time. Later commands
