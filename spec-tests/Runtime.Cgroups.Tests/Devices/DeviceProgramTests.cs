@@ -169,4 +169,31 @@ public class DeviceProgramTests
         Assert.Equal(new BpfInstruction(BpfOp.ALU | BpfOp.MOV | BpfOp.K, 0, 0, 0, 0), single[^2]);
         Assert.Equal(new BpfInstruction(BpfOp.JMP | BpfOp.EXIT, 0, 0, 0, 0), single[^1]);
     }
+
+    [Fact]
+    public void Instructions_encode_to_the_documented_bytes()
+    {
+        // The interpreter decodes with the same code that encodes, so check a few encodings by hand against the
+        // eBPF instruction-set document: opcode, dst in the low nibble and src in the high nibble, off, imm.
+        var e = new BpfEmitter();
+        var end = e.NewLabel();
+        e.LoadWord(BpfEmitter.R2, BpfEmitter.R1, 4).JumpIfNotEqual32(BpfEmitter.R2, 0xffffffff, end).Move32(BpfEmitter.R0, 1).Exit();
+        e.Place(end);
+        e.Move32(BpfEmitter.R0, 0).Exit();
+        Assert.Equal(Convert.FromHexString(
+            "6112040000000000" + // r2 = *(u32 *)(r1 + 4)
+            "56020200ffffffff" + // if w2 != 0xffffffff goto +2
+            "b400000001000000" + // w0 = 1
+            "9500000000000000" + // exit
+            "b400000000000000" + // w0 = 0
+            "9500000000000000"), BpfInstruction.Encode(e.Build()));
+    }
+
+    [Fact]
+    public void A_jump_to_a_label_never_placed_is_an_error()
+    {
+        var e = new BpfEmitter();
+        e.Jump(e.NewLabel()).Exit();
+        Assert.Throws<InvalidOperationException>(() => e.Build());
+    }
 }
