@@ -36,9 +36,31 @@ internal sealed class FakeCgroupfs : IDisposable
 
     public static readonly OwnCgroup RootOwn = OwnCgroup.Parse("1:cpu:/\n0::/\n");
 
-    public ICgroupManager Manager(string cgroupsPath, int createdDepth = 0) =>
-        CgroupManagerFactory.Create(Host(), cgroupsPath, "ctr",
+    /// <summary>A manager for this tree; on v2 its device programs are recorded (<see cref="DevicePrograms"/>)
+    /// instead of loaded, since a temp directory is not a cgroup the kernel could attach them to.</summary>
+    public ICgroupManager Manager(string cgroupsPath, int createdDepth = 0)
+    {
+        var m = CgroupManagerFactory.Create(Host(), cgroupsPath, "ctr",
             new CgroupManagerOptions { Own = RootOwn, CreatedDepth = createdDepth });
+        if (m is V2.V2Manager v2)
+            v2.DeviceProgramTarget = new RecordedDevicePrograms();
+        return m;
+    }
+
+    /// <summary>The (directory, program) pairs a v2 manager from <see cref="Manager"/> attached so far.</summary>
+    public static List<(string Dir, Runsharp.Linux.Bpf.BpfInstruction[] Program)> DevicePrograms(ICgroupManager m)
+    {
+        var recorder = new RecordedDevicePrograms();
+        ((V2.V2Manager)m).DeviceProgramTarget = recorder;
+        return recorder.Attached;
+    }
+
+    sealed class RecordedDevicePrograms : V2.IDeviceProgramTarget
+    {
+        public List<(string Dir, Runsharp.Linux.Bpf.BpfInstruction[] Program)> Attached { get; } = [];
+
+        public void Replace(string dir, Runsharp.Linux.Bpf.BpfInstruction[] program) => Attached.Add((dir, program));
+    }
 
     /// <summary>Writes control files (name=content) into Root/relative, creating the directory.</summary>
     public string Files(string relative, params (string Name, string Content)[] files)

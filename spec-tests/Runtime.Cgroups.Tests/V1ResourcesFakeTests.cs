@@ -34,11 +34,11 @@ public class V1ResourcesFakeTests
     }
 
     [Fact]
-    public void V1_writes_deny_all_then_the_spec_rules_in_order_then_the_defaults_then_extras()
+    public void V1_writes_deny_all_then_the_spec_rules_in_order_then_the_defaults_then_created_devices()
     {
-        var writes = DeviceRules.V1Writes(
+        var writes = DeviceRules.V1Writes(DeviceRules.Sequence(
             [Rule(false, null, null, null, "rwm"), Rule(true, "c", 10, 229, "rwm"), Rule(false, "c", 1, 3, "w")],
-            [DeviceRules.Allow("c", 10, 666, "rwm")]).ToList();
+            [new LinuxDevice { Path = "/dev/x", Type = "c", Major = 10, Minor = 666 }])).ToList();
         Assert.Equal(("devices.deny", "a"), writes[0]);
         Assert.Equal(("devices.deny", "a"), writes[1]);
         Assert.Equal(("devices.allow", "c 10:229 rwm"), writes[2]);
@@ -53,11 +53,19 @@ public class V1ResourcesFakeTests
     }
 
     [Fact]
-    public void Created_device_nodes_become_rwm_allow_rules_and_fifos_none()
+    public void Created_device_nodes_become_rwm_allow_rules_fifos_none_and_a_created_default_path_drops_that_default()
     {
-        var rules = DeviceRules.ForCreatedDevices([("c", 10, 666), ("u", 4, 1), ("b", 8, 666), ("p", 0, 0)])
-            .Select(DeviceRules.Format);
-        Assert.Equal(["c 10:666 rwm", "c 4:1 rwm", "b 8:666 rwm"], rules);
+        var created = new[]
+        {
+            new LinuxDevice { Path = "/dev/a", Type = "c", Major = 10, Minor = 666 }, new LinuxDevice { Path = "/dev/b", Type = "u", Major = 4, Minor = 1 },
+            new LinuxDevice { Path = "/dev/c", Type = "b", Major = 8, Minor = 666 }, new LinuxDevice { Path = "/dev/d", Type = "p" },
+            new LinuxDevice { Path = "/dev/null", Type = "c", Major = 1, Minor = 3 },
+        };
+        var values = DeviceRules.V1Writes(DeviceRules.Sequence([Rule(false, "c", 1, 3, "rwm")], created)).Select(w => w.Value).ToList();
+        Assert.Equal(["c 10:666 rwm", "c 4:1 rwm", "b 8:666 rwm"], values.TakeLast(3));
+        // The spec names 1:3 and linux.devices creates /dev/null: neither the default nor an implicit allow for it.
+        Assert.Equal(["a", "c 1:3 rwm"], values.Take(2));
+        Assert.DoesNotContain("c 1:3 rwm", values.Skip(2));
     }
 
     [Fact]

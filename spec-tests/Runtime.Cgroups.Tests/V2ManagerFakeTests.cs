@@ -22,6 +22,25 @@ public class V2ManagerFakeTests
     }
 
     [Fact]
+    public void Create_gives_a_new_cgroup_the_default_device_program_and_leaves_an_existing_one_alone()
+    {
+        using var fs = UnifiedFake();
+        var m = fs.Manager("/c");
+        var programs = FakeCgroupfs.DevicePrograms(m);
+        m.Create();
+        var (dir, program) = Assert.Single(programs);
+        Assert.Equal(Path.Combine(fs.Root, "c"), dir);
+        var bytes = Runsharp.Linux.Bpf.BpfInstruction.Encode(program);
+        Assert.True(Devices.BpfInterpreter.Allows(bytes, Runsharp.Cgroups.Devices.DeviceKind.Char, 1, 3, Runsharp.Cgroups.Devices.DeviceAccess.Read | Runsharp.Cgroups.Devices.DeviceAccess.Write));
+        Assert.False(Devices.BpfInterpreter.Allows(bytes, Runsharp.Cgroups.Devices.DeviceKind.Block, 8, 0, Runsharp.Cgroups.Devices.DeviceAccess.Read));
+
+        var again = fs.Manager("/c");
+        var none = FakeCgroupfs.DevicePrograms(again);
+        again.Create();
+        Assert.Empty(none);
+    }
+
+    [Fact]
     public void Create_enables_only_what_is_missing_and_offered()
     {
         using var fs = UnifiedFake("memory pids hugetlb");

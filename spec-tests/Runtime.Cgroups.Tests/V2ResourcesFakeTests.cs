@@ -56,13 +56,23 @@ public class V2ResourcesFakeTests
     }
 
     [Fact]
-    public void The_default_device_list_is_accepted_and_a_specific_deny_is_refused_until_ebpf_exists()
+    public void Device_rules_become_a_device_program_for_the_cgroup_and_bad_ones_are_refused()
     {
         using var fs = Fake();
         var m = fs.Manager("/c");
-        m.Set(new LinuxResources { Devices = [Rule(false, null, null, null), Rule(true, "c", 10, 229)] });
-        var e = Assert.Throws<CgroupException>(() => m.Set(new LinuxResources { Devices = [Rule(false, "c", 1, 3)] }));
-        Assert.Equal("device cgroup rule 'deny c 1:3 rwm' cannot be applied on cgroup v2: the eBPF device filter is not implemented yet", e.Message);
+        var programs = FakeCgroupfs.DevicePrograms(m);
+        m.Set(new LinuxResources { Devices = [Rule(false, null, null, null), Rule(false, "c", 1, 3)] });
+        var (dir, program) = Assert.Single(programs);
+        Assert.Equal(Path.Combine(fs.Root, "c"), dir);
+        var bytes = Runsharp.Linux.Bpf.BpfInstruction.Encode(program);
+        Assert.True(Devices.BpfInterpreter.Allows(bytes, Runsharp.Cgroups.Devices.DeviceKind.Char, 1, 5, Runsharp.Cgroups.Devices.DeviceAccess.Read));
+        Assert.False(Devices.BpfInterpreter.Allows(bytes, Runsharp.Cgroups.Devices.DeviceKind.Char, 10, 229, Runsharp.Cgroups.Devices.DeviceAccess.Read));
+        var e = Assert.Throws<CgroupException>(() => m.Set(new LinuxResources { Devices = [new LinuxDeviceCgroup { Allow = true, Type = "x", Access = "r" }] }));
+        Assert.Contains("linux.resources.devices[0].type 'x' is not one of a, b, c", e.Message);
+        Assert.Single(programs);
+        // Resources without devices leave the program alone (an update of other limits).
+        m.Set(new LinuxResources());
+        Assert.Single(programs);
     }
 
     [Fact]

@@ -97,4 +97,23 @@ public class DevicesTests : IntegrationTest
         b.Linux["devices"] = new JsonArray(new JsonObject { ["path"] = "/dev/mymem", ["type"] = "c", ["major"] = 1, ["minor"] = 1, ["fileMode"] = 384 });
         Assert.Equal("rc=1\n", R.RunOk(b));
     }
+
+    [Fact]
+    public void DeviceCgroup_ASpecDenyOfDevNullHolds_WhenLinuxDevicesCreatesIt()
+    {
+        // runc leaves out its default /dev/null rule when linux.devices lists /dev/null, so the spec's deny holds
+        // (runc then fails reopening /dev/null in its init); without the node the default allow would come later.
+        var b = R.NewBundle().Sh("cat /dev/null 2>&1; echo rc=$?");
+        b.Linux["devices"] = new JsonArray(new JsonObject { ["path"] = "/dev/null", ["type"] = "c", ["major"] = 1, ["minor"] = 3, ["fileMode"] = 438 });
+        b.Linux["resources"]!["devices"]!.AsArray().Add(new JsonObject { ["allow"] = false, ["type"] = "c", ["major"] = 1, ["minor"] = 3, ["access"] = "rwm" });
+        var r = R.Run(b, NewId());
+        if (Env.IsRunc)
+        {
+            Assert.True(r.ExitCode == 1, r.ToString());
+            Assert.Contains("/dev/null: operation not permitted", r.Stderr + r.Log);
+            return;
+        }
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("cat: can't open '/dev/null': Operation not permitted\nrc=1\n", r.Stdout);
+    }
 }

@@ -13,8 +13,7 @@ public sealed class CgroupManagerOptions
     /// <see cref="ICgroupManager.CreatedDepth"/> recorded when the container was created.</summary>
     public int CreatedDepth { get; init; }
 
-    /// <summary>Device rules allowed after the spec's rules and the defaults: one rwm rule per node in
-    /// linux.devices (see <see cref="DeviceRules.ForCreatedDevices"/>), as runc allows the devices it creates.
-    /// Only v1 applies device rules today.</summary>
-    public IReadOnlyList<Runsharp.Spec.LinuxDeviceCgroup>? AllowedDevices { get; init; }
+    /// <summary>The nodes linux.devices creates: they shape the device rules (see <see cref="DeviceRules.Sequence"/>),
+    /// on v1 (devices.allow/deny) and v2 (the eBPF device filter) alike.</summary>
+    public IReadOnlyList<Runsharp.Spec.LinuxDevice>? CreatedDevices { get; init; }
 }

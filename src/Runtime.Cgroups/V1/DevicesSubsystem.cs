@@ -1,3 +1,4 @@
+using Runsharp.Cgroups.Devices;
 using Runsharp.Spec;
 
 namespace Runsharp.Cgroups.V1;
@@ -7,11 +8,11 @@ namespace Runsharp.Cgroups.V1;
 /// an allow list whose first entries are the spec's, like runc's.</summary>
 internal sealed class DevicesSubsystem : ISubsystem
 {
-    readonly IReadOnlyList<LinuxDeviceCgroup> _extraAllowed;
+    readonly IReadOnlyList<LinuxDevice> _created;
 
-    public DevicesSubsystem(IReadOnlyList<LinuxDeviceCgroup>? extraAllowed = null)
+    public DevicesSubsystem(IReadOnlyList<LinuxDevice>? created = null)
     {
-        _extraAllowed = extraAllowed ?? [];
+        _created = created ?? [];
     }
 
     public string Name => "devices";
@@ -24,11 +25,14 @@ internal sealed class DevicesSubsystem : ISubsystem
     /// instead of inheriting "allow everything".</summary>
     internal void Apply(string dir, IEnumerable<LinuxDeviceCgroup>? rules)
     {
+        // Check everything first so an invalid rule fails before the cgroup is half-written. The emulation
+        // refuses what v1 would silently ignore (a hole in a wildcard rule), as the v2 filter does.
+        var sequence = DeviceRules.Sequence(rules, _created);
+        DevicePolicy.Emulate(sequence);
         // In a user namespace the kernel refuses every write (runc skips them too); there is nothing to apply.
         if (InUserNamespace())
             return;
-        // Format everything first so an invalid rule fails before the cgroup is half-written.
-        foreach (var (file, value) in DeviceRules.V1Writes(rules, _extraAllowed).ToList())
+        foreach (var (file, value) in DeviceRules.V1Writes(sequence))
             CgroupFiles.Write(dir, file, value);
     }
 

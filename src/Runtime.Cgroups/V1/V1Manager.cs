@@ -10,10 +10,10 @@ internal sealed class V1Manager : CgroupManagerBase
     readonly ISubsystem[] _subsystems;
     readonly DevicesSubsystem _devices;
 
-    public V1Manager(CgroupPaths paths, int createdDepth, IReadOnlyList<LinuxDeviceCgroup>? allowedDevices = null)
+    public V1Manager(CgroupPaths paths, int createdDepth, IReadOnlyList<LinuxDevice>? createdDevices = null)
         : base(paths, createdDepth)
     {
-        _devices = new DevicesSubsystem(allowedDevices);
+        _devices = new DevicesSubsystem(createdDevices);
         _subsystems =
         [
             new CpusetSubsystem(), _devices, new MemorySubsystem(), new CpuSubsystem(), new PidsSubsystem(),

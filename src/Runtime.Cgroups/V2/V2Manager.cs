@@ -15,17 +15,30 @@ internal sealed class V2Manager : CgroupManagerBase
             new IoController(), new HugetlbController(),
         ];
 
-    public V2Manager(CgroupPaths paths, int createdDepth) : base(paths, createdDepth)
+    readonly DeviceFilter _devices;
+
+    public V2Manager(CgroupPaths paths, int createdDepth, IReadOnlyList<LinuxDevice>? createdDevices = null) : base(paths, createdDepth)
     {
         if (paths.Unified is null)
             throw new CgroupException("no cgroup2 mount found");
+        _devices = new DeviceFilter(createdDevices);
     }
+
+    /// <summary>Where device programs go; the fake-cgroupfs tests record them instead of loading them.</summary>
+    internal IDeviceProgramTarget DeviceProgramTarget { set => _devices.Target = value; }
 
     public override string? V2Path => Paths.Unified;
 
     protected override string PrimaryDir => Paths.Unified!;
 
-    protected override void Prepare() => SubtreeControl.EnableDownTo(Paths.Unified!, WantedControllers);
+    protected override void Prepare()
+    {
+        SubtreeControl.EnableDownTo(Paths.Unified!, WantedControllers);
+        // A cgroup we just made allows every device; give it the default set, as v1 and runc do when the
+        // spec has no device rules. Set applies the spec's rules. A cgroup that already existed is left alone.
+        if (MadeByCreate(Paths.Unified!))
+            _devices.Apply(Paths.Unified!, null);
+    }
 
     V2Freezer Freezer => new(new DirControlFiles(Paths.Unified!));
 
@@ -41,7 +54,8 @@ internal sealed class V2Manager : CgroupManagerBase
 
     public override void Set(LinuxResources resources)
     {
-        CheckDevices(resources.Devices);
+        if (resources.Devices is not null)
+            _devices.Apply(Paths.Unified!, resources.Devices);
         if (resources.Network is { } net && (net.ClassID is not null and not 0 || net.Priorities is { Count: > 0 }))
             throw new CgroupException("network classID and priorities need the v1 net_cls and net_prio controllers; cgroup v2 has no equivalent");
         foreach (var controller in Controllers)
@@ -53,20 +67,6 @@ internal sealed class V2Manager : CgroupManagerBase
             if (!available.Contains(controller.Name))
                 throw new CgroupException($"cgroup controller '{controller.Name}' is not available in {Paths.Unified}");
             controller.Set(Paths.Unified!, resources);
-        }
-    }
-
-    /// <summary>TODO(issue 5): v2 device rules are an eBPF cgroup-device program, not built yet, so on v2
-    /// nothing is enforced and the cgroup allows every device. The usual list (deny all, then allow rules)
-    /// is accepted so v2 containers keep working; a rule that denies one particular device is refused,
-    /// because silently ignoring an explicit deny would leave that device open.</summary>
-    internal static void CheckDevices(IEnumerable<LinuxDeviceCgroup>? rules)
-    {
-        foreach (var rule in rules ?? [])
-        {
-            var text = DeviceRules.Format(rule);
-            if (!rule.Allow && !DeviceRules.IsDenyAll(rule))
-                throw new CgroupException($"device cgroup rule 'deny {text}' cannot be applied on cgroup v2: the eBPF device filter is not implemented yet");
         }
     }
 }

@@ -52,8 +52,8 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                 new CgroupManagerOptions
                 {
                     DefaultParent = options.DefaultCgroupParent,
-                    // The devices the container is given (linux.devices) are allowed in its device cgroup, as runc does.
-                    AllowedDevices = DeviceRules.ForCreatedDevices((spec.Linux?.Devices ?? []).Select(d => (d.Type, d.Major, d.Minor))).ToList(),
+                    // The devices the container is given (linux.devices) shape its device cgroup rules.
+                    CreatedDevices = spec.Linux?.Devices,
                 });
             cgroup = RootlessCgroup.Create(cgroup, spec.Linux?.Resources, rootless, debug);
             debug?.Invoke(cgroup is null ? "no cgroup (rootless)" : $"cgroup {cgroup.Path} ready");

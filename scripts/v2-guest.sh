@@ -1,0 +1,130 @@
+#!/bin/bash
+# v2-guest.sh [FILTER] - the cgroup v2 suite in a qemu guest with a pure cgroup2 hierarchy.
+#
+# Boots Debian's kernel (linux-image-amd64) under qemu with TCG (this machine's /dev/kvm cannot boot a stock
+# kernel), with this machine's root shared read-only over virtio-9p. A tiny busybox initramfs mounts it as the
+# lower layer of an overlay whose upper layer is a tmpfs, switches into it, mounts cgroup2 at /sys/fs/cgroup
+# with every controller enabled in cgroup.subtree_control, and runs the tests already built on the host:
+#   - the integration tests matching FILTER (a `dotnet test --filter` expression; default
+#     'FullyQualifiedName~CgroupV2'; "all" runs every integration test), against bin/runsharp;
+#   - the Runtime.Cgroups unit tests (the real-cgroup ones run on v2 there; the hybrid-only ones skip).
+# Prints each run's counts and a closing "v2-guest: N passed, N failed, N skipped"; exits 0 when all passed.
+# Needs root (9p export of /). Environment: V2_GUEST_TIMEOUT (seconds, default 3600), V2_GUEST_MEM (MB, 4096),
+# V2_GUEST_CPUS (2), V2_GUEST_KEEP=1 keeps the work dir (logs) under /tmp, V2_GUEST_VERBOSE=1 shows the console.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+filter=${1:-FullyQualifiedName~CgroupV2}
+[ "$filter" = all ] && filter=""
+
+if [ "$(id -u)" != 0 ]; then
+    echo "v2-guest.sh: must run as root" >&2
+    exit 1
+fi
+
+# --- prerequisites: qemu and a Debian kernel (with its modules for 9p, virtio and overlayfs)
+kernel=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
+if ! command -v qemu-system-x86_64 >/dev/null || [ -z "$kernel" ]; then
+    echo "== installing qemu-system-x86 and linux-image-amd64"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends qemu-system-x86 linux-image-amd64 >/dev/null
+    kernel=$(ls -1 /boot/vmlinuz-* | sort -V | tail -n 1)
+fi
+kver=${kernel#/boot/vmlinuz-}
+busybox=$(command -v busybox)
+case "$(file -L "$busybox")" in *static*) ;; *) echo "v2-guest.sh: $busybox is not static (apt-get install busybox-static)" >&2; exit 1 ;; esac
+
+# --- build on the host: the guest only runs what is built (it has no network and TCG is slow)
+echo "== building"
+make -s build >/dev/null
+dotnet build spec-tests/Runtime.Integration.Tests --nologo -v quiet >/dev/null
+dotnet build spec-tests/Runtime.Cgroups.Tests --nologo -v quiet >/dev/null
+
+work=$(mktemp -d /tmp/runsharp-v2guest.XXXXXX)
+cleanup() { [ "${V2_GUEST_KEEP:-0}" = 1 ] && echo "work dir kept: $work" || rm -rf "$work"; }
+trap cleanup EXIT
+mkdir -p "$work/initramfs/bin" "$work/initramfs/modules" "$work/out"
+
+# --- initramfs: busybox, the modules in load order, and /init
+order=()
+add_module() {  # post-order over modinfo's depends, each module once
+    local m=$1 d
+    for seen in "${order[@]:-}"; do [ "$seen" = "$m" ] && return 0; done
+    for d in $(modinfo -k "$kver" -F depends "$m" | tr ',' ' '); do add_module "$d"; done
+    for seen in "${order[@]:-}"; do [ "$seen" = "$m" ] && return 0; done
+    order+=("$m")
+    cp "$(modinfo -k "$kver" -n "$m")" "$work/initramfs/modules/$m.ko"
+}
+for m in virtio_pci 9pnet_virtio 9p overlay; do add_module "$m"; done
+printf '%s\n' "${order[@]}" > "$work/initramfs/modules/order"
+cp "$busybox" "$work/initramfs/bin/busybox"
+cat > "$work/initramfs/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mkdir -p /proc /sys /dev /lower /upper /newroot
+mount -t proc proc /proc && mount -t sysfs sysfs /sys && mount -t devtmpfs devtmpfs /dev
+for m in $(cat /modules/order); do insmod /modules/$m.ko || echo "init: insmod $m failed"; done
+fail() { echo "init: $*"; echo o > /proc/sysrq-trigger; sleep 10; }
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=524288,cache=loose hostroot /lower || fail "cannot mount the host root over 9p"
+mount -t tmpfs -o size=75% tmpfs /upper && mkdir -p /upper/u /upper/w
+mount -t overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w overlay /newroot || fail "cannot mount the overlay root"
+mkdir -p /newroot/v2guest-out
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=524288 out /newroot/v2guest-out || fail "cannot mount the results dir"
+mount --move /proc /newroot/proc && mount --move /sys /newroot/sys && mount --move /dev /newroot/dev
+exec switch_root /newroot /bin/sh /v2guest-out/stage2.sh
+EOF
+chmod 755 "$work/initramfs/init"
+(cd "$work/initramfs" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initramfs.gz"
+
+# --- stage 2, inside the guest's overlay root: cgroup2 with every controller, then the tests. It runs as
+# pid 1; the tests run in a child so that this shell's wait reaps the orphans they leave to pid 1.
+cat > "$work/out/stage2.sh" <<'EOF'
+#!/bin/sh
+/bin/sh /v2guest-out/tests.sh &
+wait $!
+sync
+echo o > /proc/sysrq-trigger
+sleep 10
+EOF
+cat > "$work/out/tests.sh" <<EOF
+#!/bin/sh
+set -u
+out=/v2guest-out
+mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /tmp
+mkdir -p /dev/pts /dev/shm && mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts && mount -t tmpfs tmpfs /dev/shm
+mount -t cgroup2 cgroup2 /sys/fs/cgroup || { echo "stage2: no cgroup2"; echo o > /proc/sysrq-trigger; }
+for c in \$(cat /sys/fs/cgroup/cgroup.controllers); do echo "+\$c" > /sys/fs/cgroup/cgroup.subtree_control; done
+echo "v2-guest: kernel \$(uname -r), cgroup2 controllers: \$(cat /sys/fs/cgroup/cgroup.subtree_control)"
+ip link set lo up 2>/dev/null || true
+export HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+    DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DOTNET_GENERATE_ASPNET_CERTIFICATE=false
+cd $(printf %q "$repo")
+start=\$(date +%s)
+scripts/test-integration.sh --no-build --nologo ${filter:+--filter $(printf %q "$filter")} > \$out/integration.log 2>&1
+echo "integration: \$(grep -E ' - Failed: *[0-9]+' \$out/integration.log | tail -n 1)"
+dotnet test spec-tests/Runtime.Cgroups.Tests --no-build --nologo > \$out/unit.log 2>&1
+echo "unit: \$(grep -E ' - Failed: *[0-9]+' \$out/unit.log | tail -n 1)"
+echo "v2-guest: tests took \$(( \$(date +%s) - start )) s"
+echo done > \$out/finished
+EOF
+
+echo "== booting $kernel under qemu (TCG)"
+started=$(date +%s)
+timeout "${V2_GUEST_TIMEOUT:-3600}" qemu-system-x86_64 -accel tcg -cpu max -m "${V2_GUEST_MEM:-4096}" -smp "${V2_GUEST_CPUS:-2}" \
+    -nographic -no-reboot -monitor none -serial stdio \
+    -kernel "$kernel" -initrd "$work/initramfs.gz" -append "console=ttyS0 quiet loglevel=3 panic=-1" \
+    -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+    -virtfs "local,path=$work/out,mount_tag=out,security_model=none" \
+    </dev/null | tr -d '\r' | { if [ "${V2_GUEST_VERBOSE:-0}" = 1 ]; then cat; else grep -E '^(v2-guest|integration|unit|init|stage2):' || true; fi; }
+echo "v2-guest: guest ran $(( $(date +%s) - started )) s"
+
+for log in integration unit; do
+    if [ -f "$work/out/$log.log" ]; then
+        grep -E '^\s+Failed ' "$work/out/$log.log" | sed "s/^/$log: /" || true
+    fi
+done
+[ -f "$work/out/finished" ] || { echo "v2-guest: the guest did not finish (timeout or crash)"; V2_GUEST_KEEP=1; exit 1; }
+read -r p f s < <(cat "$work/out/integration.log" "$work/out/unit.log" | awk '/ - Failed: *[0-9]+, Passed: *[0-9]+/ {
+        gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+    END { print p + 0, f + 0, s + 0 }')
+echo "v2-guest: $p passed, $f failed, $s skipped"
+[ "$f" = 0 ] && [ "$p" -gt 0 ]
