@@ -51,7 +51,7 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
     {
         if (!store.Exists(options.Id)) throw StateStore.NotFound(options.Id);
         var record = store.Read(options.Id);
-        switch (StatusProbe.Probe(store, record))
+        switch (StatusProbe.Probe(store, options.Id, record))
         {
             case ContainerStatus.Created or ContainerStatus.Running: break;
             case ContainerStatus.Stopped: throw new ContainerException("cannot exec in a stopped container");

@@ -78,6 +78,9 @@ public sealed class StateStore(string root)
 
     public ContainerRecord Read(string id) => TryRead(id) ?? throw NotFound(id);
 
+    /// <summary>Whether a create holds the container's lock now (see <see cref="ContainerLock.IsHeld"/>).</summary>
+    public bool IsLocked(string id) => ContainerLock.IsHeld(DirOf(id));
+
     public void Write(ContainerRecord record)
     {
         string dir = DirOf(record.Id);
@@ -136,6 +139,22 @@ public sealed class ContainerLock : IDisposable
         if (fd < 0) throw new LinuxException(-fd, $"unable to open {dir}");
         Posix.Flock(fd, Flags.LOCK_EX, $"unable to lock {dir}");
         return new ContainerLock(fd);
+    }
+
+    /// <summary>
+    /// Whether another process holds the directory's lock right now (a create in progress holds it from mkdir to
+    /// its last write). A killed create holds nothing: the kernel drops a dead process's flocks.
+    /// </summary>
+    public static bool IsHeld(string dir)
+    {
+        int fd = Posix.TryOpen(dir, Flags.O_RDONLY | Flags.O_DIRECTORY);
+        if (fd < 0) return false;
+        try
+        {
+            long r = Runsharp.Linux.Native.RawSyscall.Invoke(Runsharp.Linux.Native.Sys.flock, fd, Flags.LOCK_SH | Flags.LOCK_NB);
+            return r == -Errno.EAGAIN; // EWOULDBLOCK; closing the fd drops our shared lock otherwise
+        }
+        finally { Posix.Close(fd); }
     }
 
     public void Dispose()
