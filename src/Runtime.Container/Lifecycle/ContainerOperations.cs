@@ -147,7 +147,8 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
             }
             if (Cgroup(deleted) is { } cgroup)
             {
-                if (force) SignalAll(cgroup, Flags.SIGKILL);
+                // A delete killed after it removed the cgroup left the rest: the cgroup may be gone already.
+                if (force && cgroup.Exists()) SignalAll(cgroup, Flags.SIGKILL);
                 cgroup.Destroy();
             }
             store.Remove(id);
