@@ -202,7 +202,8 @@ public class FaultInjectionTests(ITestOutputHelper output) : IntegrationTest
                 Sh.Run($"dd if=/dev/zero of={Env.Q(Path.Combine(mnt, "fill"))} bs=4k 2>/dev/null; true");
             Assert.Throws<IOException>(() => File.WriteAllText(Path.Combine(mnt, "probe"), "x")); // really full
 
-            CreateFailsUnder(root, "no space left on device");
+            // runc 1.1.5 fails too, but with no blocks says "unable to store init state: %!w(<nil>)".
+            CreateFailsUnder(root, "no space left on device", runcNamesIt: full == "inodes");
         });
     }
 
@@ -220,7 +221,7 @@ public class FaultInjectionTests(ITestOutputHelper output) : IntegrationTest
         });
     }
 
-    private void CreateFailsUnder(string root, string reason)
+    private void CreateFailsUnder(string root, string reason, bool runcNamesIt = true)
     {
         var b = R.NewBundle().Args("true");
         b.Save();
@@ -229,8 +230,11 @@ public class FaultInjectionTests(ITestOutputHelper output) : IntegrationTest
         {
             var r = R.Exec(["--root", root, "--log", R.LogFile, "--log-format", "json", "create", "--bundle", b.Dir, id],
                 new ExecOptions { GlobalFlags = false, StdoutFile = R.OutFile(id) }).Fails();
-            Assert.Contains(root, r.Stderr);
-            Assert.Contains(reason, r.Stderr, StringComparison.OrdinalIgnoreCase);
+            if (!Env.IsRunc || runcNamesIt)
+            {
+                Assert.Contains(root, r.Stderr);
+                Assert.Contains(reason, r.Stderr);
+            }
             Leftovers.AssertNone(R, id, "after the failed create", stateRoot: root, mountRoots: [b.RootfsPath, b.Dir]);
         }
         finally

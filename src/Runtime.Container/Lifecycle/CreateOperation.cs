@@ -37,7 +37,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
         try
         {
             string dir = store.DirOf(options.Id);
-            File.WriteAllBytes(Path.Combine(dir, StateStore.ConfigCopy), SpecJson.SerializeToUtf8(spec));
+            store.WriteFile(options.Id, StateStore.ConfigCopy, SpecJson.SerializeToUtf8(spec));
             using var namespaces = NamespaceSetup.Open(spec.Linux?.Namespaces);
             bool unprivileged = Posix.Geteuid() != 0;
             namespaces.SetgroupsDenied = unprivileged && namespaces.IsNew(NamespaceTypes.User);

@@ -28,9 +28,20 @@ public sealed class StateStore(string root)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ContainerException($"unable to create the state root {Root}: {e.Message}");
+            throw new ContainerException($"unable to create the state root {Root}: {Reason(e)}");
         }
     }
+
+    /// <summary>strerror wording for a managed IO failure (on Unix, .NET keeps the errno in HResult).</summary>
+    private static string Reason(Exception e) => e switch
+    {
+        IOException { HResult: > 0 and < 4096 } io => Errno.Message(io.HResult),
+        UnauthorizedAccessException => Errno.Message(Errno.EACCES),
+        _ => e.Message,
+    };
+
+    /// <summary>Writes a file of the container's directory in place (nobody reads it before create returns).</summary>
+    public void WriteFile(string id, string name, ReadOnlySpan<byte> content) => AtomicFile.WriteInPlace(Path.Combine(DirOf(id), name), content);
 
     /// <summary>Creates the container's directory; fails if the id is taken.</summary>
     public ContainerLock CreateContainerDir(string id)
@@ -111,15 +122,30 @@ public static class AtomicFile
     public static void Write(string path, ReadOnlySpan<byte> content)
     {
         string tmp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "." + Path.GetFileName(path) + ".tmp" + Environment.ProcessId);
-        int fd = Posix.Open(tmp, Flags.O_WRONLY | Flags.O_CREAT | Flags.O_TRUNC, 0x1a4);
-        try { Posix.WriteAll(fd, content, $"write {tmp}"); }
-        finally { Posix.Close(fd); }
+        WriteInPlace(tmp, content, path);
         try { File.Move(tmp, path, overwrite: true); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             File.Delete(tmp);
             throw new ContainerException($"unable to write {path}: {e.Message}");
         }
+    }
+
+    /// <summary>Creates or truncates <paramref name="path"/> and writes it; a failure names <paramref name="reportAs"/>
+    /// (the file the caller meant) with strerror wording, and removes the partial file.</summary>
+    public static void WriteInPlace(string path, ReadOnlySpan<byte> content, string? reportAs = null)
+    {
+        int fd = Posix.TryOpen(path, Flags.O_WRONLY | Flags.O_CREAT | Flags.O_TRUNC, 0x1a4);
+        if (fd < 0) throw new ContainerException($"unable to write {reportAs ?? path}: {Errno.Message(-fd)}");
+        try { Posix.WriteAll(fd, content, $"write {path}"); }
+        catch (LinuxException e)
+        {
+            Posix.Close(fd);
+            fd = -1;
+            File.Delete(path);
+            throw new ContainerException($"unable to write {reportAs ?? path}: {Errno.Message(e.ErrorNumber)}");
+        }
+        finally { if (fd >= 0) Posix.Close(fd); }
     }
 }
 
