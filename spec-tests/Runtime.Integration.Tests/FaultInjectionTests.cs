@@ -10,8 +10,12 @@ namespace Runtime.Integration.Tests;
 /// cgroup dir in any hierarchy, no process (looked up by pid, by the id in its command line, by its cgroup), no
 /// mount under the bundle or the rootfs.
 ///
-/// The fault points are runsharp's own calls (its paths, its order), so against runc these tests return early:
-/// runc's Go threads and its re-executed `runc init` are a different experiment (see spec-tests/FAULTS.md).
+/// The fault points are runsharp's own calls (its paths, its order), so against runc those tests return early:
+/// runc's Go runtime makes its calls on any thread and its init is a re-executed `runc init`, a different
+/// experiment. Tried by hand on runc 1.1.5 (strace -f, SIGKILL at its first renameat, i.e. before state.json):
+/// `state` says "container does not exist", `list` warns "load container ID: container does not exist", and
+/// `delete --force` exits 0 and removes the state dir but leaves the container's cgroup in all 10 hierarchies.
+/// The init-death, state-root and child-killed tests run against runc too.
 /// </summary>
 public class FaultInjectionTests(ITestOutputHelper output) : IntegrationTest
 {
@@ -126,7 +130,8 @@ public class FaultInjectionTests(ITestOutputHelper output) : IntegrationTest
         string[] prefix = ["strace", "-f", "-qq", "-o", log, "-e", "trace=mount", "-e", "inject=mount:delay_enter=120s:when=3"];
         var create = Task.Run(() => R.Create(b, id, new ExecOptions { Prefix = prefix, Timeout = TimeSpan.FromSeconds(90) }));
 
-        var (child, runtime) = WaitForChildInMount(id, log, create);
+        int child = WaitForTracedStop(id, MountSyscall, log, create);
+        int runtime = ParentOf(child);
         int strace = ParentOf(runtime);
         Assert.True(File.ReadAllText($"/proc/{strace}/comm").Trim() == "strace", $"the runtime's parent {strace} is not strace");
         Assert.Equal(0, Native.kill(runtime, 9));
@@ -137,6 +142,38 @@ public class FaultInjectionTests(ITestOutputHelper output) : IntegrationTest
         Assert.Contains("mount(", File.ReadAllText(log));
         Report("create: killed while the init mounts", log);
         AfterFault(id, b, [child, runtime]);
+    }
+
+    /// <summary>
+    /// A create in progress (held by strace before it makes exec.fifo) is "creating" in state and list; once it is
+    /// killed, the same state dir is "stopped": the status follows whether a live create holds the container's lock.
+    /// </summary>
+    [Fact]
+    public async Task Create_InProgressIsCreating_KilledIsStopped()
+    {
+        if (Env.IsRunc) return; // runc keeps no state.json before its init is ready: the id "does not exist" meanwhile
+        FaultPoint.RequireStrace();
+        var b = SleepBundle();
+        var id = NewId();
+        var log = R.TempPath($"strace-{id}.log");
+        string[] prefix = ["strace", "-qq", "-o", log, "-e", "trace=mknodat", "-P", Path.Combine(R.Root, id, "exec.fifo"),
+            "-e", "inject=mknodat:delay_enter=120s:when=1"];
+        var create = Task.Run(() => R.Create(b, id, new ExecOptions { Prefix = prefix, Timeout = TimeSpan.FromSeconds(90) }));
+        int runtime = WaitForTracedStop(id, MknodatSyscall, log, create);
+
+        Assert.Equal("creating", R.Status(id));
+        var list = JsonNode.Parse(R.Exec("list", "--format", "json").Ok().Stdout)!.AsArray();
+        Assert.Equal("creating", (string?)list.Single(c => (string?)c!["id"] == id)!["status"]);
+        Assert.Equal(0, R.State(id)["pid"]!.GetValue<int>());
+
+        int strace = ParentOf(runtime);
+        Assert.Equal("strace", File.ReadAllText($"/proc/{strace}/comm").Trim());
+        Native.kill(runtime, 9);
+        Native.kill(strace, 9); // the runtime, stopped by strace, dies once its tracer is gone
+        var r = await create.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(128 + 9, r.ExitCode);
+        Host.WaitForExit(runtime, TimeSpan.FromSeconds(10));
+        AfterFault(id, b, [runtime]);
     }
 
     /// <summary>The child killed at its third mount (strace -f): the runtime survives, says so, and undoes the create.</summary>
@@ -307,11 +344,14 @@ public class FaultInjectionTests(ITestOutputHelper output) : IntegrationTest
 
     private static int MountSyscall => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 40 : 165;
 
-    /// <summary>Waits until a copy of the runtime for <paramref name="id"/> sits at the entry of mount(2) under strace.</summary>
-    private static (int Child, int Runtime) WaitForChildInMount(string id, string log, Task<Result> create)
+    private static int MknodatSyscall => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 33 : 259;
+
+    /// <summary>Waits until a process for <paramref name="id"/> (the runtime, or its child: a copy of it) sits at the
+    /// entry of syscall <paramref name="nr"/>, held there by strace; returns its pid.</summary>
+    private static int WaitForTracedStop(string id, int nr, string log, Task<Result> run)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline && !create.IsCompleted)
+        while (DateTime.UtcNow < deadline && !run.IsCompleted)
         {
             foreach (var procDir in Directory.EnumerateDirectories("/proc"))
             {
@@ -320,17 +360,17 @@ public class FaultInjectionTests(ITestOutputHelper output) : IntegrationTest
                 {
                     if (!File.ReadAllText(Path.Combine(procDir, "cmdline")).Split('\0').Contains(id)) continue;
                     var syscall = File.ReadAllText(Path.Combine(procDir, "syscall")).Split(' ')[0];
-                    if (syscall == MountSyscall.ToString() && File.ReadAllText(Path.Combine(procDir, "status")).Contains("(tracing stop)"))
-                        return (pid, ParentOf(pid));
+                    if (syscall == nr.ToString() && File.ReadAllText(Path.Combine(procDir, "status")).Contains("(tracing stop)"))
+                        return pid;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
             }
             Thread.Sleep(20);
         }
-        Assert.Fail($"the runtime's child never stopped in mount(2) under strace; create: " +
-                    $"{(create.IsCompleted ? create.Result.ToString() : "still running")}\nstrace log:\n" +
+        Assert.Fail($"no process of {id} stopped in syscall {nr} under strace; the runtime: " +
+                    $"{(run.IsCompleted ? run.Result.ToString() : "still running")}\nstrace log:\n" +
                     (File.Exists(log) ? File.ReadAllText(log) : ""));
-        return default;
+        return 0;
     }
 
     private static int ParentOf(int pid)
