@@ -15,7 +15,9 @@ namespace Runsharp.Container.Lifecycle;
 /// <summary>
 /// `create`: spec -> state dir -> cgroup -> plan -> fork -> handshake -> state.json.
 /// Anything that fails after the state dir exists is undone: the child killed, the cgroup removed,
-/// the state dir deleted, so a failed create leaves nothing behind.
+/// the state dir deleted, so a failed create leaves nothing behind. A create that is killed cannot undo
+/// anything: state.json is written early (before the cgroup) and again once the init is ready, so that
+/// delete can remove whatever it left (see UnfinishedCreate).
 /// </summary>
 public sealed class CreateOperation(StateStore store, Action<string>? debug = null, Action<string>? warn = null)
 {
@@ -55,8 +57,8 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                     // The devices the container is given (linux.devices) are allowed in its device cgroup, as runc does.
                     AllowedDevices = DeviceRules.ForCreatedDevices((spec.Linux?.Devices ?? []).Select(d => (d.Type, d.Major, d.Minor))).ToList(),
                 });
-            // The early record: written before any cgroup directory exists, so that a create killed from here on
-            // leaves a state dir that says which cgroup to remove (delete finds the init through exec.fifo or it).
+            // The early record (no pid yet), written before any cgroup directory exists: a create killed from here on
+            // leaves a state dir that names its cgroup, and delete finds the init in it or by its hold on exec.fifo.
             var record = new ContainerRecord
             {
                 OciVersion = spec.OciVersion, Id = options.Id, Bundle = bundle, Rootfs = rootfs,

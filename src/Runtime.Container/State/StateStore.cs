@@ -7,7 +7,8 @@ namespace Runsharp.Container.State;
 /// <summary>
 /// One directory per container under the root. mkdir of &lt;root&gt;/&lt;id&gt; is the uniqueness check
 /// (two creates of one id cannot both succeed); state.json is replaced by rename, never rewritten in place;
-/// an advisory flock on the directory serializes commands on one container.
+/// an advisory flock on the directory serializes commands on one container, and a create holds it throughout,
+/// which tells a create at work from one that was killed (see StatusProbe).
 /// </summary>
 public sealed class StateStore(string root)
 {
