@@ -46,6 +46,23 @@ public class V1ManagerFakeTests
     }
 
     [Fact]
+    public void MissingDepth_says_before_create_what_create_will_make()
+    {
+        using var fs = HybridFake();
+        fs.Files("cpuset", ("cpuset.cpus", "0"), ("cpuset.mems", "0"));
+        fs.Files("memory/p"); // one hierarchy already has the parent: the most missing anywhere counts
+        var m = fs.Manager("/p/c");
+        Assert.Equal(2, m.Paths.MissingDepth());
+        m.Create();
+        Assert.Equal(2, m.CreatedDepth);
+        Assert.Equal(0, m.Paths.MissingDepth());
+        // A create killed half-way is cleaned up by a manager loaded with the planned depth.
+        fs.Manager("/p/c", createdDepth: 2).Destroy();
+        Assert.False(fs.DirExists("pids/p"));
+        Assert.False(fs.DirExists("memory/p/c"));
+    }
+
+    [Fact]
     public void A_later_process_destroys_with_the_recorded_depth()
     {
         using var fs = HybridFake();

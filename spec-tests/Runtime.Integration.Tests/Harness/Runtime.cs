@@ -40,6 +40,8 @@ public sealed class ExecOptions
     public TimeSpan? Timeout { get; set; }
     /// <summary>Pass --root/--log/--log-format (true for everything except tests of global flag handling).</summary>
     public bool GlobalFlags { get; set; } = true;
+    /// <summary>Words run before the runtime's path, e.g. strace and its options (fault injection).</summary>
+    public IReadOnlyList<string> Prefix { get; set; } = [];
 }
 
 /// <summary>
@@ -114,7 +116,9 @@ public sealed class Runtime : IDisposable
         var stderr = o.StderrFile ?? Path.Combine(TempDir, $"cmd{n}.err");
         var logBefore = File.Exists(LogFile) ? new FileInfo(LogFile).Length : 0;
 
-        var cmd = new StringBuilder("exec ").Append(Env.Q(Env.RuntimePath));
+        var cmd = new StringBuilder("exec ");
+        foreach (var w in o.Prefix) cmd.Append(Env.Q(w)).Append(' ');
+        cmd.Append(Env.Q(Env.RuntimePath));
         if (o.GlobalFlags)
             cmd.Append(" --root ").Append(Env.Q(Root)).Append(" --log ").Append(Env.Q(LogFile)).Append(" --log-format json");
         foreach (var a in argv) cmd.Append(' ').Append(Env.Q(a));
@@ -153,11 +157,14 @@ public sealed class Runtime : IDisposable
 
     private void Track(Bundle? b, string id)
     {
-        if (!_ids.Contains(id)) _ids.Add(id);
-        if (b == null) return;
-        var cg = (string?)b.Config["linux"]?["cgroupsPath"];
-        if (!string.IsNullOrEmpty(cg)) _cgroupPaths[id] = cg;
-        if (!_rootfsPaths.Contains(b.RootfsPath)) _rootfsPaths.Add(b.RootfsPath);
+        lock (_ids) // tests may drive several containers from several threads
+        {
+            if (!_ids.Contains(id)) _ids.Add(id);
+            if (b == null) return;
+            var cg = (string?)b.Config["linux"]?["cgroupsPath"];
+            if (!string.IsNullOrEmpty(cg)) _cgroupPaths[id] = cg;
+            if (!_rootfsPaths.Contains(b.RootfsPath)) _rootfsPaths.Add(b.RootfsPath);
+        }
     }
 
     /// <summary>create --bundle B [extra...] ID, with the container's stdio going to OutFile(id).</summary>
@@ -268,8 +275,11 @@ public sealed class Runtime : IDisposable
     {
         if (state["pid"] is JsonValue v && v.TryGetValue<int>(out var pid) && pid > 0)
         {
-            if (!_pids.TryGetValue(id, out var set)) _pids[id] = set = new HashSet<int>();
-            set.Add(pid);
+            lock (_ids)
+            {
+                if (!_pids.TryGetValue(id, out var set)) _pids[id] = set = new HashSet<int>();
+                set.Add(pid);
+            }
         }
     }
 
@@ -283,7 +293,8 @@ public sealed class Runtime : IDisposable
     public IEnumerable<string> CgroupDirsFor(string id)
     {
         var result = new List<string>();
-        _cgroupPaths.TryGetValue(id, out var cg);
+        string? cg;
+        lock (_ids) _cgroupPaths.TryGetValue(id, out cg);
         foreach (var (dir, own) in Host.OwnCgroups())
         {
             result.Add(Path.Combine(dir, id));

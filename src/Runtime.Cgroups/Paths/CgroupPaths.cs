@@ -10,4 +10,18 @@ public sealed record CgroupPaths(string Path, IReadOnlyDictionary<string, string
     /// <summary>Every distinct directory, v1 hierarchies first, in mount order.</summary>
     public IReadOnlyList<string> AllDirs =>
         V1.Values.Distinct(StringComparer.Ordinal).Concat(Unified is null ? [] : [Unified]).ToArray();
+
+    /// <summary>How many trailing components Create() would make now, the most over all hierarchies: what a
+    /// record written before Create() must say, so a create killed half-way can still be cleaned up.</summary>
+    public int MissingDepth()
+    {
+        int most = 0;
+        foreach (var dir in AllDirs)
+        {
+            int missing = 0;
+            for (var d = dir; d is not null && !Directory.Exists(d); d = System.IO.Path.GetDirectoryName(d)) missing++;
+            most = Math.Max(most, missing);
+        }
+        return most;
+    }
 }

@@ -15,7 +15,7 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
     {
         if (!store.Exists(id)) throw StateStore.NotFound(id);
         var record = store.TryRead(id);
-        var status = StatusProbe.Probe(store, record);
+        var status = StatusProbe.Probe(store, id, record);
         return Output(id, record, status);
     }
 
@@ -24,7 +24,7 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
         store.Ids().Where(Runsharp.Spec.ContainerIdValidator.IsValid).Select(id =>
         {
             var r = store.TryRead(id);
-            var output = Output(id, r, StatusProbe.Probe(store, r));
+            var output = Output(id, r, StatusProbe.Probe(store, id, r));
             output.Owner = UserNames.OwnerOf(store.DirOf(id));
             return output;
         }).ToList();
@@ -47,12 +47,13 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
     {
         using var _ = store.Lock(id);
         var record = store.Read(id);
-        switch (StatusProbe.Probe(store, record))
+        var current = StatusProbe.Probe(store, id, record, locked: true);
+        switch (current)
         {
             case ContainerStatus.Created: break;
             case ContainerStatus.Stopped: throw new ContainerException("cannot start a container that has stopped");
             case ContainerStatus.Running: throw new ContainerException("cannot start an already running container");
-            default: throw new ContainerException($"cannot start a container in the {StatusProbe.Probe(store, record).Name()} state");
+            default: throw new ContainerException($"cannot start a container in the {current.Name()} state");
         }
         var hooks = SavedSpec(id)?.Hooks;
         if (hooks?.StartContainer is { Count: > 0 } startHooks)
@@ -80,7 +81,7 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
     {
         using var _ = store.Lock(id);
         var record = store.Read(id);
-        var status = StatusProbe.Probe(store, record);
+        var status = StatusProbe.Probe(store, id, record, locked: true);
         var cgroup = ContainerCgroup.Of(record);
         if (all && cgroup is not null)
         {
@@ -117,7 +118,7 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
     {
         using var _ = store.Lock(id);
         var record = store.Read(id);
-        if (StatusProbe.Probe(store, record) is not (ContainerStatus.Running or ContainerStatus.Created))
+        if (StatusProbe.Probe(store, id, record, locked: true) is not (ContainerStatus.Running or ContainerStatus.Created))
             throw new ContainerException("container not running");
         var cgroup = ContainerCgroup.Of(record) ?? throw new ContainerException("cannot pause the container: it has no cgroup");
         cgroup.Freeze();
@@ -129,7 +130,7 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
     {
         using var _ = store.Lock(id);
         var record = store.Read(id);
-        if (StatusProbe.Probe(store, record) is not ContainerStatus.Paused)
+        if (StatusProbe.Probe(store, id, record, locked: true) is not ContainerStatus.Paused)
             throw new ContainerException("container not paused");
         ContainerCgroup.Of(record)!.Thaw();
         debug?.Invoke($"resumed {id}");
@@ -141,7 +142,7 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
         if (!store.Exists(id)) throw StateStore.NotFound(id);
         var record = store.Read(id);
         var cgroup = ContainerCgroup.Of(record) ?? throw new ContainerException("unable to get all container pids: the container has no cgroup");
-        if (StatusProbe.Probe(store, record) is ContainerStatus.Stopped && !cgroup.Exists()) return [];
+        if (StatusProbe.Probe(store, id, record) is ContainerStatus.Stopped && !cgroup.Exists()) return [];
         try { return cgroup.GetAllPids(); }
         catch (CgroupException e) { throw new ContainerException($"unable to get all container pids: {e.Message}"); }
     }
@@ -154,32 +155,41 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
             if (force) return;
             throw StateStore.NotFound(id);
         }
-        List<Hook>? poststop = null;
-        ContainerRecord? deleted = null;
+        List<Hook>? poststop;
+        ContainerRecord deleted;
         using (var _ = store.Lock(id))
         {
             var record = store.TryRead(id);
+            if (StatusProbe.IsUnfinished(record))
+            {
+                // A create killed half-way (we hold the lock, so none is running): stopped, whatever it left goes.
+                UnfinishedCreate.Remove(store.DirOf(id), record is null ? null : ContainerCgroup.Of(record), debug);
+                store.Remove(id);
+                debug?.Invoke($"deleted the unfinished container {id}");
+                return;
+            }
             poststop = SavedSpec(id)?.Hooks?.Poststop;
-            deleted = record;
-            var status = StatusProbe.Probe(store, record);
-            var cgroup = record is null ? null : ContainerCgroup.Of(record);
-            if (record is not null && status is not ContainerStatus.Stopped)
+            deleted = record!;
+            var status = StatusProbe.Probe(store, id, deleted, locked: true);
+            var cgroup = ContainerCgroup.Of(deleted);
+            if (status is not ContainerStatus.Stopped)
             {
                 // A created container is deleted without --force, as runc does (containerd's shim relies on it).
                 if (!force && status is not ContainerStatus.Created) throw new ContainerException($"cannot delete container {id} that is not stopped: {status.Name()}");
-                KillAndWait(record, status is ContainerStatus.Paused ? cgroup : null);
+                KillAndWait(deleted, status is ContainerStatus.Paused ? cgroup : null);
             }
             if (cgroup is not null)
             {
                 // What is left (a container sharing the host's pid namespace, a forced delete) dies before the
                 // cgroup goes. Only in a cgroup this container made, unless forced: a pre-existing one is shared.
-                if (force || cgroup.CreatedDepth > 0) CgroupSignals.KillAll(cgroup, warn);
+                // A delete killed after it removed the cgroup left the rest: the cgroup may be gone already.
+                if ((force || cgroup.CreatedDepth > 0) && cgroup.Exists()) CgroupSignals.KillAll(cgroup, warn);
                 cgroup.Destroy();
             }
             store.Remove(id);
         }
         debug?.Invoke($"deleted {id}");
-        if (deleted is not null) HookRunner.RunAll("poststop", poststop, HookState(deleted, Spec.ContainerStatus.Stopped), warn);
+        HookRunner.RunAll("poststop", poststop, HookState(deleted, Spec.ContainerStatus.Stopped), warn);
     }
 
     /// <summary>The config saved at create (hooks are read from it later).</summary>

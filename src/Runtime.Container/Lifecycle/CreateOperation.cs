@@ -15,7 +15,9 @@ namespace Runsharp.Container.Lifecycle;
 /// <summary>
 /// `create`: spec -> state dir -> cgroup -> plan -> fork -> handshake -> state.json.
 /// Anything that fails after the state dir exists is undone: the child killed, the cgroup removed,
-/// the state dir deleted, so a failed create leaves nothing behind.
+/// the state dir deleted, so a failed create leaves nothing behind. A create that is killed cannot undo
+/// anything: state.json is written early (before the cgroup) and again once the init is ready, so that
+/// delete can remove whatever it left (see UnfinishedCreate).
 /// </summary>
 public sealed class CreateOperation(StateStore store, Action<string>? debug = null, Action<string>? warn = null)
 {
@@ -37,7 +39,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
         try
         {
             string dir = store.DirOf(options.Id);
-            File.WriteAllBytes(Path.Combine(dir, StateStore.ConfigCopy), SpecJson.SerializeToUtf8(spec));
+            store.WriteFile(options.Id, StateStore.ConfigCopy, SpecJson.SerializeToUtf8(spec));
             using var namespaces = NamespaceSetup.Open(spec.Linux?.Namespaces);
             bool unprivileged = Posix.Geteuid() != 0;
             namespaces.SetgroupsDenied = unprivileged && namespaces.IsNew(NamespaceTypes.User);
@@ -55,8 +57,20 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                     // The devices the container is given (linux.devices) shape its device cgroup rules.
                     CreatedDevices = spec.Linux?.Devices,
                 });
+            // The early record (no pid yet), written before any cgroup directory exists: a create killed from here on
+            // leaves a state dir that names its cgroup, and delete finds the init in it or by its hold on exec.fifo.
+            var record = new ContainerRecord
+            {
+                OciVersion = spec.OciVersion, Id = options.Id, Bundle = bundle, Rootfs = rootfs,
+                Created = SpecJson.FormatTimestamp(DateTime.UtcNow), Owner = "", Annotations = spec.Annotations,
+                CgroupMode = host.Mode.ToString(), SystemdCgroup = options.SystemdCgroup,
+            };
+            store.Write(WithCgroup(record, cgroup, cgroup.Paths.MissingDepth()));
+            int plannedDepth = record.CgroupCreatedDepth;
             cgroup = RootlessCgroup.Create(cgroup, spec.Linux?.Resources, rootless, debug);
             debug?.Invoke(cgroup is null ? "no cgroup (rootless)" : $"cgroup {cgroup.Path} ready");
+            // Someone made or removed a parent meanwhile, or rootless went without: say what really exists.
+            if (cgroup is null || cgroup.CreatedDepth != plannedDepth) store.Write(WithCgroup(record, cgroup, cgroup?.CreatedDepth ?? 0));
 
             string fifo = Path.Combine(dir, StateStore.ExecFifo);
             Posix.MkFifo(fifo, 0x180 /* 0600 */);
@@ -124,15 +138,9 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                 HookState(spec, options.Id, bundle, initPid, Spec.ContainerStatus.Creating)));
             debug?.Invoke("init ready");
 
-            var record = new ContainerRecord
-            {
-                OciVersion = spec.OciVersion, Id = options.Id, Pid = pid,
-                PidStartTime = ProcessStat.Read(pid)?.StartTime ?? 0,
-                Bundle = bundle, Rootfs = rootfs, Created = SpecJson.FormatTimestamp(DateTime.UtcNow), Owner = "",
-                Annotations = spec.Annotations, CgroupsPath = cgroup?.Path, CgroupCreatedDepth = cgroup?.CreatedDepth ?? 0,
-                CgroupMode = host.Mode.ToString(), CgroupV1 = cgroup?.Paths.V1.ToDictionary(), CgroupUnified = cgroup?.Paths.Unified,
-                SystemdCgroup = options.SystemdCgroup,
-            };
+            record.Pid = pid;
+            record.PidStartTime = ProcessStat.Read(pid)?.StartTime ?? 0;
+            WithCgroup(record, cgroup, cgroup?.CreatedDepth ?? 0);
             store.Write(record);
             if (pidFile is not null) AtomicFile.Write(pidFile, System.Text.Encoding.ASCII.GetBytes(pid.ToString()));
             return record;
@@ -146,6 +154,15 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
         {
             foreach (var fd in fds) Posix.Close(fd);
         }
+    }
+
+    private static ContainerRecord WithCgroup(ContainerRecord record, ICgroupManager? cgroup, int createdDepth)
+    {
+        record.CgroupsPath = cgroup?.Path;
+        record.CgroupCreatedDepth = cgroup is null ? 0 : createdDepth;
+        record.CgroupV1 = cgroup?.Paths.V1.ToDictionary();
+        record.CgroupUnified = cgroup?.Paths.Unified;
+        return record;
     }
 
     public static Spec.State HookState(Spec.Spec spec, string id, string bundle, int pid, string status) => new()

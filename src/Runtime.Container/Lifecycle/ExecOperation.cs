@@ -51,7 +51,7 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
     {
         if (!store.Exists(options.Id)) throw StateStore.NotFound(options.Id);
         var record = store.Read(options.Id);
-        switch (StatusProbe.Probe(store, record))
+        switch (StatusProbe.Probe(store, options.Id, record))
         {
             case ContainerStatus.Created or ContainerStatus.Running: break;
             // A frozen process would never report ready: refuse, as runc does, unless told to go ahead.

@@ -91,8 +91,8 @@ public sealed class EventsOperation(StateStore store, Action<string> writeLine, 
     private (ContainerRecord Record, ICgroupManager Cgroup) Open(string id)
     {
         var record = store.Read(id);
-        if (StatusProbe.Probe(store, record) is State.ContainerStatus.Stopped) throw NotRunning(id);
-        var cgroup = RecordedCgroup.Load(record)
+        if (StatusProbe.Probe(store, id, record) is State.ContainerStatus.Stopped) throw NotRunning(id);
+        var cgroup = ContainerCgroup.Of(record)
             ?? throw new ContainerException("cannot read the container's stats: it has no cgroup (it could not join or create one)");
         return (record, cgroup);
     }

@@ -7,11 +7,13 @@ namespace Runsharp.Container.State;
 public static class ContainerCgroup
 {
     /// <summary>Null when the container has no cgroup of its own (rootless without access).</summary>
-    public static ICgroupManager? Of(ContainerRecord record)
+    /// <param name="createdDevices">linux.devices of the saved config, when device rules are to be written
+    /// (update): they shape the rule sequence exactly as at create.</param>
+    public static ICgroupManager? Of(ContainerRecord record, IReadOnlyList<Runsharp.Spec.LinuxDevice>? createdDevices = null)
     {
         if (record.CgroupsPath is null || !Enum.TryParse<CgroupMode>(record.CgroupMode, out var mode)) return null;
         var paths = new CgroupPaths(record.CgroupsPath, record.CgroupV1 ?? [], record.CgroupUnified);
-        return CgroupManagerFactory.Load(mode, paths, record.CgroupCreatedDepth);
+        return CgroupManagerFactory.Load(mode, paths, record.CgroupCreatedDepth, createdDevices);
     }
 
     /// <summary>Paused means the container's own cgroup is frozen (or being frozen). A freezer that cannot be

@@ -7,7 +7,8 @@ namespace Runsharp.Container.State;
 /// <summary>
 /// One directory per container under the root. mkdir of &lt;root&gt;/&lt;id&gt; is the uniqueness check
 /// (two creates of one id cannot both succeed); state.json is replaced by rename, never rewritten in place;
-/// an advisory flock on the directory serializes commands on one container.
+/// an advisory flock on the directory serializes commands on one container, and a create holds it throughout,
+/// which tells a create at work from one that was killed (see StatusProbe).
 /// </summary>
 public sealed class StateStore(string root)
 {
@@ -28,9 +29,20 @@ public sealed class StateStore(string root)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ContainerException($"unable to create the state root {Root}: {e.Message}");
+            throw new ContainerException($"unable to create the state root {Root}: {Reason(e)}");
         }
     }
+
+    /// <summary>strerror wording for a managed IO failure (on Unix, .NET keeps the errno in HResult).</summary>
+    private static string Reason(Exception e) => e switch
+    {
+        IOException { HResult: > 0 and < 4096 } io => Errno.Message(io.HResult),
+        UnauthorizedAccessException => Errno.Message(Errno.EACCES),
+        _ => e.Message,
+    };
+
+    /// <summary>Writes a file of the container's directory in place (nobody reads it before create returns).</summary>
+    public void WriteFile(string id, string name, ReadOnlySpan<byte> content) => AtomicFile.WriteInPlace(Path.Combine(DirOf(id), name), content);
 
     /// <summary>Creates the container's directory; fails if the id is taken.</summary>
     public ContainerLock CreateContainerDir(string id)
@@ -78,6 +90,9 @@ public sealed class StateStore(string root)
 
     public ContainerRecord Read(string id) => TryRead(id) ?? throw NotFound(id);
 
+    /// <summary>Whether a create holds the container's lock now (see <see cref="ContainerLock.IsHeld"/>).</summary>
+    public bool IsLocked(string id) => ContainerLock.IsHeld(DirOf(id));
+
     public void Write(ContainerRecord record)
     {
         string dir = DirOf(record.Id);
@@ -108,15 +123,30 @@ public static class AtomicFile
     public static void Write(string path, ReadOnlySpan<byte> content)
     {
         string tmp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "." + Path.GetFileName(path) + ".tmp" + Environment.ProcessId);
-        int fd = Posix.Open(tmp, Flags.O_WRONLY | Flags.O_CREAT | Flags.O_TRUNC, 0x1a4);
-        try { Posix.WriteAll(fd, content, $"write {tmp}"); }
-        finally { Posix.Close(fd); }
+        WriteInPlace(tmp, content, path);
         try { File.Move(tmp, path, overwrite: true); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             File.Delete(tmp);
             throw new ContainerException($"unable to write {path}: {e.Message}");
         }
+    }
+
+    /// <summary>Creates or truncates <paramref name="path"/> and writes it; a failure names <paramref name="reportAs"/>
+    /// (the file the caller meant) with strerror wording, and removes the partial file.</summary>
+    public static void WriteInPlace(string path, ReadOnlySpan<byte> content, string? reportAs = null)
+    {
+        int fd = Posix.TryOpen(path, Flags.O_WRONLY | Flags.O_CREAT | Flags.O_TRUNC, 0x1a4);
+        if (fd < 0) throw new ContainerException($"unable to write {reportAs ?? path}: {Errno.Message(-fd)}");
+        try { Posix.WriteAll(fd, content, $"write {path}"); }
+        catch (LinuxException e)
+        {
+            Posix.Close(fd);
+            fd = -1;
+            File.Delete(path);
+            throw new ContainerException($"unable to write {reportAs ?? path}: {Errno.Message(e.ErrorNumber)}");
+        }
+        finally { if (fd >= 0) Posix.Close(fd); }
     }
 }
 
@@ -136,6 +166,22 @@ public sealed class ContainerLock : IDisposable
         if (fd < 0) throw new LinuxException(-fd, $"unable to open {dir}");
         Posix.Flock(fd, Flags.LOCK_EX, $"unable to lock {dir}");
         return new ContainerLock(fd);
+    }
+
+    /// <summary>
+    /// Whether another process holds the directory's lock right now (a create in progress holds it from mkdir to
+    /// its last write). A killed create holds nothing: the kernel drops a dead process's flocks.
+    /// </summary>
+    public static bool IsHeld(string dir)
+    {
+        int fd = Posix.TryOpen(dir, Flags.O_RDONLY | Flags.O_DIRECTORY);
+        if (fd < 0) return false;
+        try
+        {
+            long r = Runsharp.Linux.Native.RawSyscall.Invoke(Runsharp.Linux.Native.Sys.flock, fd, Flags.LOCK_SH | Flags.LOCK_NB);
+            return r == -Errno.EAGAIN; // EWOULDBLOCK; closing the fd drops our shared lock otherwise
+        }
+        finally { Posix.Close(fd); }
     }
 
     public void Dispose()

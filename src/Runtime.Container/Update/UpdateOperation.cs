@@ -12,7 +12,7 @@ public sealed class UpdateOperation(StateStore store, Action<string>? debug = nu
         using var _ = store.Lock(id);
         var record = store.Read(id);
         // Created, running and paused containers can be updated; a stopped one has nothing left to limit.
-        if (StatusProbe.Probe(store, record) is State.ContainerStatus.Stopped)
+        if (StatusProbe.Probe(store, id, record, locked: true) is State.ContainerStatus.Stopped)
             throw new ContainerException("container not running");
         var current = record.Resources ?? SavedResources(id);
         var plan = ResourceMerge.Plan(current, request);
@@ -25,7 +25,7 @@ public sealed class UpdateOperation(StateStore store, Action<string>? debug = nu
             debug?.Invoke($"update {id}: nothing to change");
             return;
         }
-        var cgroup = RecordedCgroup.Load(record)
+        var cgroup = ContainerCgroup.Of(record, SavedDevices(id))
             ?? throw new ContainerException("cannot update resources: the container has no cgroup (it could not join or create one)");
         try
         {
@@ -53,6 +53,13 @@ public sealed class UpdateOperation(StateStore store, Action<string>? debug = nu
         {
             warn?.Invoke($"setting back cgroup configs failed due to error: {e.Message}, your state.json and actual configs might be inconsistent");
         }
+    }
+
+    /// <summary>linux.devices of the saved config: the device rules of an update are sequenced as at create.</summary>
+    private IReadOnlyList<LinuxDevice>? SavedDevices(string id)
+    {
+        try { return SpecLoader.LoadConfig(store.DirOf(id)).Linux?.Devices; }
+        catch (SpecException) { return null; }
     }
 
     /// <summary>linux.resources of the config.json copied into the state directory at create.</summary>

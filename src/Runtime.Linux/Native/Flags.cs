@@ -50,6 +50,6 @@ public static class Flags
         NS_GET_NSTYPE = 0xB703;
 
     public const int CLOSE_RANGE_CLOEXEC = 4;
-    public const int LOCK_EX = 2, LOCK_UN = 8;
+    public const int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
     public const int SOL_SOCKET = 1, SCM_RIGHTS = 1, AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
 }
