@@ -48,6 +48,67 @@ public class EscapeTests : IntegrationTest
     }
 
     /// <summary>
+    /// CVE-2021-30465 class: a mount destination inside a directory the attacker shares (a volume) is swapped
+    /// between a directory and a symlink pointing out of the rootfs while the container is set up. A mount that
+    /// followed the symlink out would land on the host side, invisible inside the container; so every run that
+    /// succeeds must show the tmpfs (marked by its unusual size) inside the container, and nothing may appear in
+    /// the host directory the symlink names.
+    /// </summary>
+    [Fact]
+    public void MountDestination_SwappedForASymlinkDuringSetup_NeverLeavesTheRootfs()
+    {
+        string shared = R.TempPath("shared-volume");
+        string outside = R.TempPath("outside-target");
+        Directory.CreateDirectory(shared);
+        Directory.CreateDirectory(outside);
+        var b = R.NewBundle(privateRootfs: true).Sh("grep -c 'size=1236k' /proc/self/mountinfo");
+        Directory.CreateDirectory(Path.Combine(b.RootfsPath, "vol"));
+        b.AddMount("/vol", "bind", shared, "bind");
+        b.AddMount("/vol/target/deeper", "tmpfs", "tmpfs", "size=1236k");
+
+        using var stop = new CancellationTokenSource();
+        var racer = new Thread(() =>
+        {
+            string target = Path.Combine(shared, "target"), link = Path.Combine(shared, "target.link");
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    if (File.Exists(link) || Directory.Exists(link)) File.Delete(link);
+                    // Absolute and relative climbs out of the rootfs, to a host directory.
+                    File.CreateSymbolicLink(link, Random.Shared.Next(2) == 0 ? outside : "../../../../../../../.." + outside);
+                    if (Directory.Exists(target) && !File.GetAttributes(target).HasFlag(FileAttributes.ReparsePoint)) Directory.Delete(target, true);
+                    File.Move(link, target, overwrite: true);
+                    Thread.Yield();
+                    File.Delete(target);
+                    Directory.CreateDirectory(target);
+                }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+        }) { IsBackground = true };
+        racer.Start();
+        int succeeded = 0;
+        try
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                var r = R.Run(b, NewId());
+                if (r.ExitCode == 0) { succeeded++; Assert.Equal("1", r.Stdout.Trim()); }
+                Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            racer.Join();
+        }
+        Assert.Empty(Mounts.Under(outside));
+        // runc 1.1.5 refuses every run here (it notices the swap); runsharp resolves each one inside the rootfs.
+        Env.RunsharpOnly(() => Assert.True(succeeded > 0, "no run got through the race: the test proved nothing"));
+    }
+
+    /// <summary>
     /// CVE-2025-31133 class: masked paths are masked by binding /dev/null over them. If /dev/null is swapped for a
     /// symlink while the container is set up (here /dev is a directory shared with a racing host thread, as a
     /// volume shared with another container would be), binding it would expose the symlink's target instead.
