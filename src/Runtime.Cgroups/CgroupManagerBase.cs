@@ -53,6 +53,29 @@ internal abstract class CgroupManagerBase : ICgroupManager
 
     public IReadOnlyList<int> GetPids() => CgroupFiles.ReadPids(PrimaryDir);
 
+    public IReadOnlyList<int> GetAllPids() => CgroupFiles.ReadAllPids(PrimaryDir);
+
+    public abstract void Freeze();
+
+    public abstract void Thaw();
+
+    public abstract FreezerState GetFreezerState();
+
+    public bool TryKillAll()
+    {
+        if (V2Path is null)
+            return false;
+        try
+        {
+            CgroupFiles.Write(V2Path, "cgroup.kill", "1");
+            return true;
+        }
+        catch (CgroupException e) when (e.Errno == CgroupErrors.ENOENT)
+        {
+            return false;
+        }
+    }
+
     public bool Exists() => Directory.Exists(PrimaryDir);
 
     public void Destroy()

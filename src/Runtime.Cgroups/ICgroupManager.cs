@@ -32,6 +32,24 @@ public interface ICgroupManager
     /// <summary>Processes directly in the container's cgroup.</summary>
     IReadOnlyList<int> GetPids();
 
+    /// <summary>Processes in the container's cgroup and every cgroup below it (what `ps` and `kill --all` reach).</summary>
+    IReadOnlyList<int> GetAllPids();
+
+    /// <summary>Freezes every process (v1 freezer.state, v2 cgroup.freeze) and returns once the kernel reports the
+    /// cgroup frozen. On failure the cgroup is thawed again and a CgroupException says why.</summary>
+    void Freeze();
+
+    /// <summary>Thaws the cgroup and returns once the kernel reports it thawed; a no-op without a freezer.</summary>
+    void Thaw();
+
+    /// <summary>The cgroup's own freezer state (Undefined without a freezer). The one place that reads it:
+    /// pause, resume, state, exec and kill all ask here.</summary>
+    FreezerState GetFreezerState();
+
+    /// <summary>SIGKILLs every process in the cgroup2 tree at once through cgroup.kill (Linux 5.14+; on Hybrid
+    /// hosts the processes are in the unified hierarchy too). False when there is no cgroup.kill to write.</summary>
+    bool TryKillAll();
+
     bool Exists();
 
     /// <summary>Removes the cgroup (and child cgroups) in every hierarchy, but only the directories this

@@ -47,6 +47,9 @@ public static class Program
                 "spec" => SpecCommand.Run(context),
                 "features" => FeaturesCommand.Run(context),
                 "exec" => ExecCommand.Run(context),
+                "pause" => PauseCommand.Run(context),
+                "resume" => ResumeCommand.Run(context),
+                "ps" => PsCommand.Run(context),
                 _ => ErrorReporter.Fail($"{cmd.CommandName}: not supported by this version of runsharp yet"),
             };
         }

@@ -10,6 +10,7 @@ internal static class CgroupErrors
     internal const int EACCES = 13;
     internal const int EBUSY = 16;
     internal const int EEXIST = 17;
+    internal const int ENODEV = 19;
     internal const int EINVAL = 22;
     internal const int ENOTEMPTY = 39;
 

@@ -131,4 +131,31 @@ internal static class CgroupFiles
                 pids.Add(pid);
         return pids;
     }
+
+    /// <summary>Process ids in <paramref name="dir"/>'s cgroup.procs and in every cgroup below it. A child cgroup
+    /// removed while we walk is skipped; the top directory must exist.</summary>
+    internal static IReadOnlyList<int> ReadAllPids(string dir)
+    {
+        var pids = new List<int>(ReadPids(dir));
+        string[] children;
+        try
+        {
+            children = Directory.GetDirectories(dir);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return pids;
+        }
+        foreach (var child in children)
+        {
+            try
+            {
+                pids.AddRange(ReadAllPids(child));
+            }
+            catch (CgroupException e) when (e.Errno == CgroupErrors.ENOENT)
+            {
+            }
+        }
+        return pids;
+    }
 }

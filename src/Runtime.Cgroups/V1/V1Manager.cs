@@ -29,6 +29,16 @@ internal sealed class V1Manager : CgroupManagerBase
 
     string? Dir(string controller) => Paths.V1.GetValueOrDefault(controller);
 
+    /// <summary>Hybrid hosts freeze through the v1 freezer only, as runc does: the cgroup2 extra is controller-less.</summary>
+    V1Freezer? Freezer => Dir("freezer") is { } dir ? new V1Freezer(new DirControlFiles(dir)) : null;
+
+    public override void Freeze() =>
+        (Freezer ?? throw new CgroupException("cannot freeze the container: the freezer cgroup controller is not mounted")).Freeze();
+
+    public override void Thaw() => Freezer?.Thaw();
+
+    public override FreezerState GetFreezerState() => Freezer?.State() ?? FreezerState.Undefined;
+
     protected override void Prepare()
     {
         if (Dir("cpuset") is { } cpuset)

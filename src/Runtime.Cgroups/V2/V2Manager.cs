@@ -27,6 +27,14 @@ internal sealed class V2Manager : CgroupManagerBase
 
     protected override void Prepare() => SubtreeControl.EnableDownTo(Paths.Unified!, WantedControllers);
 
+    V2Freezer Freezer => new(new DirControlFiles(Paths.Unified!));
+
+    public override void Freeze() => Freezer.Freeze();
+
+    public override void Thaw() => Freezer.Thaw();
+
+    public override FreezerState GetFreezerState() => Freezer.State();
+
     public override void Set(LinuxResources resources)
     {
         CheckDevices(resources.Devices);

@@ -81,13 +81,20 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
         using var _ = store.Lock(id);
         var record = store.Read(id);
         var status = StatusProbe.Probe(store, record);
-        if (status is ContainerStatus.Stopped or ContainerStatus.Creating)
+        var cgroup = ContainerCgroup.Of(record);
+        if (all && cgroup is not null)
         {
-            if (all && Cgroup(record) is { } cg && cg.Exists() && cg.GetPids().Count > 0) { SignalAll(cg, signal); return; }
-            throw new ContainerException("container not running");
+            // As runc: a stopped container whose cgroup is gone has nothing left to signal, and that is fine.
+            if (status is ContainerStatus.Stopped && !cgroup.Exists()) return;
+            CgroupSignals.SignalAll(cgroup, signal, warn);
+            return;
         }
-        if (all && Cgroup(record) is { } cgroup) { SignalAll(cgroup, signal); return; }
+        if (status is ContainerStatus.Stopped or ContainerStatus.Creating)
+            throw new ContainerException("container not running");
+        if (all) warn?.Invoke("the container has no cgroup: only its init is signalled");
         SignalInit(record, signal);
+        // A process frozen by the v1 freezer cannot act on SIGKILL: let it die (runc does the same).
+        if (signal == Flags.SIGKILL && status is ContainerStatus.Paused) Thaw(cgroup);
     }
 
     /// <summary>Signals the init through a pidfd opened and then checked against the recorded start time.</summary>
@@ -105,13 +112,38 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
         finally { Posix.Close(pidfd); }
     }
 
-    private static void SignalAll(ICgroupManager cgroup, int signal)
+    /// <summary>`pause`: freezes a running (or created, as runc allows) container and waits until it is frozen.</summary>
+    public void Pause(string id)
     {
-        foreach (var pid in cgroup.GetPids())
-        {
-            int e = Posix.Kill(pid, signal);
-            if (e != 0 && e != Errno.ESRCH) throw new ContainerException($"unable to signal pid {pid}: {Errno.Message(e)}");
-        }
+        using var _ = store.Lock(id);
+        var record = store.Read(id);
+        if (StatusProbe.Probe(store, record) is not (ContainerStatus.Running or ContainerStatus.Created))
+            throw new ContainerException("container not running");
+        var cgroup = ContainerCgroup.Of(record) ?? throw new ContainerException("cannot pause the container: it has no cgroup");
+        cgroup.Freeze();
+        debug?.Invoke($"paused {id}");
+    }
+
+    /// <summary>`resume`: thaws a paused container; it is running (or created) again once the kernel says so.</summary>
+    public void Resume(string id)
+    {
+        using var _ = store.Lock(id);
+        var record = store.Read(id);
+        if (StatusProbe.Probe(store, record) is not ContainerStatus.Paused)
+            throw new ContainerException("container not paused");
+        ContainerCgroup.Of(record)!.Thaw();
+        debug?.Invoke($"resumed {id}");
+    }
+
+    /// <summary>`ps`: every pid in the container's cgroup and below it (host pids, as runc lists them).</summary>
+    public IReadOnlyList<int> Processes(string id)
+    {
+        if (!store.Exists(id)) throw StateStore.NotFound(id);
+        var record = store.Read(id);
+        var cgroup = ContainerCgroup.Of(record) ?? throw new ContainerException("unable to get all container pids: the container has no cgroup");
+        if (StatusProbe.Probe(store, record) is ContainerStatus.Stopped && !cgroup.Exists()) return [];
+        try { return cgroup.GetAllPids(); }
+        catch (CgroupException e) { throw new ContainerException($"unable to get all container pids: {e.Message}"); }
     }
 
     public void Delete(string id, bool force)
@@ -130,15 +162,18 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
             poststop = SavedSpec(id)?.Hooks?.Poststop;
             deleted = record;
             var status = StatusProbe.Probe(store, record);
+            var cgroup = record is null ? null : ContainerCgroup.Of(record);
             if (record is not null && status is not ContainerStatus.Stopped)
             {
                 // A created container is deleted without --force, as runc does (containerd's shim relies on it).
                 if (!force && status is not ContainerStatus.Created) throw new ContainerException($"cannot delete container {id} that is not stopped: {status.Name()}");
-                KillAndWait(record);
+                KillAndWait(record, status is ContainerStatus.Paused ? cgroup : null);
             }
-            if (record is not null && Cgroup(record) is { } cgroup)
+            if (cgroup is not null)
             {
-                if (force) SignalAll(cgroup, Flags.SIGKILL);
+                // What is left (a container sharing the host's pid namespace, a forced delete) dies before the
+                // cgroup goes. Only in a cgroup this container made, unless forced: a pre-existing one is shared.
+                if (force || cgroup.CreatedDepth > 0) CgroupSignals.KillAll(cgroup, warn);
                 cgroup.Destroy();
             }
             store.Remove(id);
@@ -160,7 +195,8 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
         Bundle = r.Bundle, Annotations = r.Annotations,
     };
 
-    private static void KillAndWait(ContainerRecord record)
+    /// <param name="frozen">The cgroup of a paused container: thawed after the SIGKILL, or a v1-frozen init never dies.</param>
+    private void KillAndWait(ContainerRecord record, ICgroupManager? frozen = null)
     {
         int pidfd = Posix.PidfdOpen(record.Pid);
         if (pidfd < 0) return;
@@ -168,15 +204,15 @@ public sealed class ContainerOperations(StateStore store, Action<string>? debug 
         {
             if (!StatusProbe.IsAlive(record)) return;
             Posix.PidfdSendSignal(pidfd, Flags.SIGKILL);
+            Thaw(frozen);
             if (!Posix.WaitForExit(pidfd, 10_000)) throw new ContainerException($"the init (pid {record.Pid}) did not exit after SIGKILL");
         }
         finally { Posix.Close(pidfd); }
     }
 
-    private static ICgroupManager? Cgroup(ContainerRecord record)
+    private void Thaw(ICgroupManager? cgroup)
     {
-        if (record.CgroupsPath is null || !Enum.TryParse<CgroupMode>(record.CgroupMode, out var mode)) return null;
-        var paths = new CgroupPaths(record.CgroupsPath, record.CgroupV1 ?? [], record.CgroupUnified);
-        return CgroupManagerFactory.Load(mode, paths, record.CgroupCreatedDepth);
+        try { cgroup?.Thaw(); }
+        catch (CgroupException e) { warn?.Invoke(e.Message); }
     }
 }

@@ -54,12 +54,12 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
         switch (StatusProbe.Probe(store, record))
         {
             case ContainerStatus.Created or ContainerStatus.Running: break;
+            // A frozen process would never report ready: refuse, as runc does, unless told to go ahead.
+            case ContainerStatus.Paused when options.IgnorePaused: break;
+            case ContainerStatus.Paused: throw new ContainerException("cannot exec in a paused container (use --ignore-paused to override)");
             case ContainerStatus.Stopped: throw new ContainerException("cannot exec in a stopped container");
             case var s: throw new ContainerException($"cannot exec in a container in the {s.Name()} state");
         }
-        // A frozen process would never report ready: refuse, as runc does, unless told to go ahead.
-        if (!options.IgnorePaused && IsFrozen(record))
-            throw new ContainerException("cannot exec in a paused container (use --ignore-paused to override)");
         Spec.Spec spec;
         try { spec = SpecLoader.LoadConfig(store.DirOf(options.Id)); }
         catch (SpecException e) { throw new ContainerException($"the container's saved config: {e.Message}"); }
@@ -117,7 +117,7 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             foreach (var (fd, _, _) in namespaces) { Posix.Close(fd); fds.Remove(fd); }
             debug?.Invoke($"exec forked: pid {pid}");
 
-            if (Cgroup(record) is { } cgroup)
+            if (ContainerCgroup.Of(record) is { } cgroup)
             {
                 try { cgroup.AddProcess(pid); }
                 catch (Exception e) when (e is not ContainerException)
@@ -248,24 +248,9 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
         return list;
     }
 
-    /// <summary>The container's cgroup is frozen (or freezing): v1 freezer.state, or v2 cgroup.freeze.</summary>
-    private static bool IsFrozen(ContainerRecord record)
-    {
-        if (record.CgroupV1?.TryGetValue("freezer", out var freezer) == true
-            && ReadTrimmed(Path.Combine(freezer, "freezer.state")) is "FROZEN" or "FREEZING") return true;
-        return record.CgroupUnified is { } unified && ReadTrimmed(Path.Combine(unified, "cgroup.freeze")) == "1";
-    }
-
     private static string? ReadTrimmed(string path)
     {
         try { return File.ReadAllText(path).Trim(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-    }
-
-    private static ICgroupManager? Cgroup(ContainerRecord record)
-    {
-        if (record.CgroupsPath is null || !Enum.TryParse<CgroupMode>(record.CgroupMode, out var mode)) return null;
-        var paths = new CgroupPaths(record.CgroupsPath, record.CgroupV1 ?? [], record.CgroupUnified);
-        return CgroupManagerFactory.Load(mode, paths, record.CgroupCreatedDepth);
     }
 }
