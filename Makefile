@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 DOTNET ?= dotnet
 BIN := bin/runsharp
 
-.PHONY: all build demo rootfs test test-unit test-integration conformance bench install clean
+.PHONY: all build demo rootfs test test-unit test-integration test-engines conformance bench install clean
 
 all: build
 
@@ -31,6 +31,10 @@ test-unit:
 
 test-integration: build
 	scripts/test.sh integration
+
+# containerd, podman and dockerd (Debian's packages, started privately by the tests) running runsharp.
+test-engines: build
+	scripts/test.sh engines
 
 # The external OCI validation suite, built beside the project (not part of this repo); see README.
 conformance: build

@@ -9,11 +9,14 @@ namespace Runtime.Engine.Tests.Harness;
 /// layer in a docker-archive tarball, which `ctr images import`, `podman load` and `docker load` all read.
 /// It holds two tags over the same layer: <see cref="Root"/> runs as root, <see cref="User1000"/> has
 /// "User": "1000:1000" in its config (ctr run has no --user flag; the image config is how it sets one).
+/// Beyond the rootfs the layer holds /var/tmp/from-image (<see cref="VarTmpContent"/>), content for podman's
+/// tmpcopyup to carry into the tmpfs it mounts there.
 /// </summary>
 public static class BusyboxImage
 {
     public const string Root = "runsharp.test/busybox:latest";
     public const string User1000 = "runsharp.test/busybox:user1000";
+    public const string VarTmpContent = "written into the image";
 
     private static readonly Lazy<string> Lazy = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -26,6 +29,11 @@ public static class BusyboxImage
         Directory.CreateDirectory(work);
         var layer = Path.Combine(work, "layer.tar");
         Check(Sh.Run($"tar --numeric-owner -C {Env.Q(SharedRootfs.Path)} -cf {Env.Q(layer)} .", TimeSpan.FromMinutes(2)), "tar of the rootfs");
+        var extra = Path.Combine(work, "extra");
+        Directory.CreateDirectory(Path.Combine(extra, "var", "tmp"));
+        File.WriteAllText(Path.Combine(extra, "var", "tmp", "from-image"), VarTmpContent + "\n");
+        Check(Sh.Run($"chmod 1777 {Env.Q(Path.Combine(extra, "var", "tmp"))} && tar --numeric-owner --owner=0 --group=0 -C {Env.Q(extra)} -rf {Env.Q(layer)} ./var", TimeSpan.FromMinutes(1)), "tar of /var/tmp");
+        Directory.Delete(extra, true);
         var diffId = Sha256(File.ReadAllBytes(layer));
         Directory.CreateDirectory(Path.Combine(work, diffId));
         File.Move(layer, Path.Combine(work, diffId, "layer.tar"));

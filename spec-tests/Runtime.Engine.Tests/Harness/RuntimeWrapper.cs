@@ -32,7 +32,8 @@ public sealed class RuntimeWrapper
     /// <summary>One runtime invocation: its global flags, the command, and the command's arguments.</summary>
     public sealed record Call(string Line, IReadOnlyDictionary<string, string> Globals, string Command, IReadOnlyList<string> Args)
     {
-        public string Root => Globals.TryGetValue("--root", out var r) ? r : "/run/runsharp";
+        /// <summary>--root, or the runtime's default (podman never passes one).</summary>
+        public string Root => Globals.TryGetValue("--root", out var r) ? r : Env.IsRunc ? "/run/runc" : "/run/runsharp";
     }
 
     // Global flags that take a value (as the engines spell them: "--log X" or "--log=X").

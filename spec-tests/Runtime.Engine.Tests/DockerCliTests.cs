@@ -1,0 +1,277 @@
+namespace Runtime.Engine.Tests;
+
+/// <summary>
+/// The tests docker and podman share (their CLIs take the same verbs and flags). Each one checks the behaviour
+/// through the engine and, through the wrapper's log, that the engine got it from runsharp.
+/// </summary>
+public abstract class DockerCliTests<TEngine>(TEngine e) where TEngine : DockerCliEngine
+{
+    protected TEngine E => e;
+
+    protected string Image => BusyboxImage.Root;
+
+    /// <summary>`run --rm` in the foreground; returns the result and the container's id (from --cidfile).</summary>
+    protected (CommandResult Result, string Id) RunRm(string[] flags, params string[] args)
+    {
+        var cidfile = Path.Combine(e.Dir, "cid-" + Guid.NewGuid().ToString("N")[..8]);
+        var r = e.Cli(["run", "--rm", "--cidfile", cidfile, .. e.RunFlags, .. flags, Image, .. args]);
+        var id = File.Exists(cidfile) ? File.ReadAllText(cidfile).Trim() : "";
+        Assert.True(id.Length > 0, $"no container id in --cidfile:\n{r}");
+        return (r, id);
+    }
+
+    /// <summary>A detached container running <paramref name="script"/> under sh; waits until it printed "ready".</summary>
+    protected string StartDetached(string script = "echo ready; exec sleep 300", params string[] flags)
+    {
+        var id = e.Cli(["run", "-d", .. e.RunFlags, .. flags, Image, "sh", "-c", script]).Ok().Out;
+        Poll.Until(() => e.Cli("logs", id).Stdout.Contains("ready"), () => $"container {id} to start: {e.Cli("logs", id)}");
+        return id;
+    }
+
+    protected void Remove(string id) => e.Cli([.. e.ForceRemove, id]);
+
+    protected int ExitCodeOf(string id)
+    {
+        Poll.Until(() => e.Inspect(id, "{{.State.Status}}") == "exited", $"container {id} to exit");
+        return int.Parse(e.Inspect(id, "{{.State.ExitCode}}"));
+    }
+
+    private List<string> KillSignals(string id) =>
+        e.Runtime.CallsFor(id).Where(c => c.Command == "kill").Select(c => c.Args[^1]).ToList();
+
+    [Fact]
+    public void RunEcho_GoesThroughRunsharp()
+    {
+        var (r, id) = RunRm([], "echo", "hello from the engine");
+        Assert.Equal("hello from the engine", r.Ok().Out);
+        e.Runtime.AssertCalled(id, "create", "start", "delete");
+    }
+
+    [Fact]
+    public void ExitCode_IsPropagated()
+    {
+        var (r, id) = RunRm([], "sh", "-c", "exit 7");
+        r.Exits(7);
+        e.Runtime.AssertCalled(id, "create", "start");
+    }
+
+    [Fact]
+    public void Tty_ContainerGetsATerminal()
+    {
+        var cidfile = Path.Combine(e.Dir, "cid-tty-" + Guid.NewGuid().ToString("N")[..8]);
+        var r = e.RunWithTty(e.CliArgv(["run", "--rm", "-t", "--cidfile", cidfile, .. e.RunFlags, Image, "sh", "-c", "tty; test -t 0 && echo isatty"])).Ok();
+        Assert.Contains("/dev/pts/", r.Out);
+        Assert.Contains("isatty", r.Out);
+        var create = e.Runtime.AssertCalled(File.ReadAllText(cidfile).Trim(), "create").First(c => c.Command == "create");
+        Assert.Contains("--console-socket", create.Args);
+    }
+
+    [Fact]
+    public void Detached_RunsInTheBackground_AndRunsharpKnowsIt()
+    {
+        var id = StartDetached();
+        try
+        {
+            Assert.Equal("running", e.Inspect(id, "{{.State.Status}}"));
+            var state = e.Runtime.State(e.World, id);
+            Assert.NotNull(state);
+            Assert.Equal("running", state.Value.GetProperty("status").GetString());
+            Assert.Equal(e.Inspect(id, "{{.State.Pid}}"), state.Value.GetProperty("pid").GetInt32().ToString());
+        }
+        finally { Remove(id); }
+    }
+
+    [Fact]
+    public void Exec_WithStdin_WithTty_WithExitCode()
+    {
+        var id = StartDetached();
+        try
+        {
+            Assert.Equal("got:ping", e.Cli(["exec", "-i", id, "sh", "-c", "read line; echo got:$line"], "ping\n").Ok().Out);
+            e.Cli("exec", id, "sh", "-c", "exit 3").Exits(3);
+            var tty = e.RunWithTty(e.CliArgv("exec", "-t", id, "sh", "-c", "tty; test -t 0 && echo isatty")).Ok();
+            Assert.Contains("/dev/pts/", tty.Out);
+            Assert.Contains("isatty", tty.Out);
+            var execs = e.Runtime.AssertCalled(id, "exec").Where(c => c.Command == "exec").ToList();
+            Assert.True(execs.Count >= 3, string.Join("\n", execs.Select(c => c.Line)));
+            Assert.All(execs, c => Assert.Contains("--process", c.Args));
+            Assert.Contains(execs, c => c.Args.Contains("--console-socket"));
+        }
+        finally { Remove(id); }
+    }
+
+    [Fact]
+    public void PauseAndResume_FreezeTheContainer()
+    {
+        var id = StartDetached();
+        try
+        {
+            var cgroup = e.Runtime.CgroupsPath(id);
+            e.Cli("pause", id).Ok();
+            Assert.Equal("paused", e.Inspect(id, "{{.State.Status}}"));
+            Assert.Equal("paused", e.Runtime.Status(e.World, id));
+            Assert.Equal("FROZEN", e.FreezerState(cgroup));
+            e.Cli("unpause", id).Ok();
+            Assert.Equal("running", e.Inspect(id, "{{.State.Status}}"));
+            Assert.Equal("running", e.Runtime.Status(e.World, id));
+            Assert.Equal("THAWED", e.FreezerState(cgroup));
+            Assert.Equal("alive", e.Cli("exec", id, "echo", "alive").Ok().Out);
+            e.Runtime.AssertCalled(id, "pause", "resume");
+        }
+        finally { Remove(id); }
+    }
+
+    [Fact]
+    public void Stop_HonoursSigterm()
+    {
+        var id = StartDetached("trap 'exit 42' TERM; echo ready; while :; do sleep 0.1; done");
+        try
+        {
+            e.Cli("stop", "-t", "30", id).Ok();
+            Assert.Equal(42, ExitCodeOf(id));
+            Assert.Equal(new[] { "15" }, KillSignals(id).Distinct());
+        }
+        finally { Remove(id); }
+    }
+
+    [Fact]
+    public void Stop_EscalatesToSigkill_WhenSigtermIsIgnored()
+    {
+        var id = StartDetached("trap '' TERM; echo ready; while :; do sleep 0.1; done");
+        try
+        {
+            e.Cli("stop", "-t", "1", id).Ok();
+            Assert.Equal(137, ExitCodeOf(id));
+            var signals = KillSignals(id);
+            Assert.Contains("15", signals);
+            Assert.Contains("9", signals);
+        }
+        finally { Remove(id); }
+    }
+
+    [Fact]
+    public void Kill_DeliversTheSignal()
+    {
+        var id = StartDetached("trap 'exit 10' USR1; echo ready; while :; do sleep 0.1; done");
+        try
+        {
+            e.Cli("kill", "--signal", "USR1", id).Ok();
+            Assert.Equal(10, ExitCodeOf(id));
+            Assert.Contains("10", KillSignals(id));
+        }
+        finally { Remove(id); }
+        var killed = StartDetached();
+        try
+        {
+            e.Cli("kill", killed).Ok();
+            Assert.Equal(137, ExitCodeOf(killed));
+            Assert.Contains("9", KillSignals(killed));
+        }
+        finally { Remove(killed); }
+    }
+
+    [Fact]
+    public void RemoveRunning_DeletesTheContainerEverywhere()
+    {
+        var id = StartDetached();
+        var cgroup = e.Runtime.CgroupsPath(id);
+        e.Cli([.. e.ForceRemove, id]).Ok();
+        Assert.NotEqual(0, e.Cli("inspect", id).ExitCode);
+        Assert.Null(e.Runtime.State(e.World, id)); // runsharp: container does not exist
+        Assert.False(Directory.Exists(Path.Combine("/sys/fs/cgroup/memory", cgroup.TrimStart('/'))), "the container's cgroup is still there");
+        e.Runtime.AssertCalled(id, "delete");
+    }
+
+    [Fact]
+    public void MemoryAndPidsLimits_AreVisibleInside()
+    {
+        var (r, id) = RunRm(["--memory", "64m", "--pids-limit", "50"], "sh", "-c",
+            "cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max; " +
+            "cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max");
+        Assert.Equal(new[] { "67108864", "50" }, r.Ok().Out.Split('\n'));
+        e.Runtime.AssertCalled(id, "create");
+    }
+
+    [Fact]
+    public void ReadOnlyRootfs()
+    {
+        var (r, id) = RunRm(["--read-only"], "sh", "-c", "touch /should-fail 2>&1; echo rc=$?");
+        Assert.Contains("Read-only file system", r.Ok().Out);
+        Assert.Contains("rc=1", r.Out);
+        e.Runtime.AssertCalled(id, "create");
+    }
+
+    [Fact]
+    public void NonRootUser()
+    {
+        var (r, id) = RunRm(["--user", "1000:1000"], "sh", "-c", "id -u; id -g; touch /root/x 2>&1 || echo denied");
+        Assert.Equal(new[] { "1000", "1000", "touch: /root/x: Permission denied", "denied" }, r.Ok().Out.Split('\n'));
+        e.Runtime.AssertCalled(id, "create");
+    }
+
+    [Fact]
+    public void CapDropAll_LeavesNoCapabilities()
+    {
+        var (r, id) = RunRm(["--cap-drop", "ALL"], "grep", "^Cap", "/proc/self/status");
+        foreach (var set in new[] { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb" })
+            Assert.Contains($"{set}:\t0000000000000000", r.Ok().Out);
+        e.Runtime.AssertCalled(id, "create");
+    }
+
+    [Fact]
+    public void MissingExecutable_Exits127_WithTheRuntimesError()
+    {
+        var (r, id) = RunRm([], "/no/such/program");
+        r.Exits(127);
+        Assert.Contains("no such file or directory", r.Stderr);
+        e.Runtime.AssertCalled(id, "create");
+    }
+}
+
+public sealed class DockerTests(DockerEngine e) : DockerCliTests<DockerEngine>(e), IClassFixture<DockerEngine>
+{
+    /// <summary>`docker build` with the classic builder: the RUN step runs in a container of the default runtime.</summary>
+    [Fact]
+    public void Build_RunStepUsesTheDefaultRuntime()
+    {
+        var context = Path.Combine(E.Dir, "build-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(context);
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), $"FROM {Image}\nRUN echo built-by-runsharp > /built\n");
+        var tag = "runsharp.test/built:" + Path.GetFileName(context);
+        var calls = E.Runtime.Calls().Count;
+        var build = E.Cli("build", "-t", tag, context).Ok();
+        var created = E.Runtime.Calls().Skip(calls).Where(c => c.Command == "create").ToList();
+        Assert.True(created.Count == 1, $"expected the RUN step to go through runsharp:\n{build}");
+        Assert.Equal("built-by-runsharp", E.Cli("run", "--rm", tag, "cat", "/built").Ok().Out); // no --runtime: the default
+
+        Assert.Equal(2, E.Runtime.Calls().Skip(calls).Count(c => c.Command == "create"));
+        E.Cli("rmi", tag).Ok();
+    }
+}
+
+public sealed class PodmanTests(PodmanEngine e) : DockerCliTests<PodmanEngine>(e), IClassFixture<PodmanEngine>
+{
+    /// <summary>`podman --runtime PATH`: the runtime named by path rather than by containers.conf.</summary>
+    [Fact]
+    public void RuntimeFlag_ByPath()
+    {
+        var cidfile = Path.Combine(E.Dir, "cid-flag");
+        var r = E.Cli(["--runtime", E.Runtime.Path, "run", "--rm", "--cidfile", cidfile, .. E.RunFlags, Image, "echo", "by path"]).Ok();
+        Assert.Equal("by path", r.Out);
+        var create = E.Runtime.AssertCalled(File.ReadAllText(cidfile).Trim(), "create", "start").First(c => c.Command == "create");
+        // conmon passes the JSON log flags to a runtime whose basename is in runtime_supports_json.
+        Assert.Equal("json", create.Globals["--log-format"]);
+    }
+
+    /// <summary>
+    /// With --read-only podman mounts tmpfs on /tmp, /run and /var/tmp with "tmpcopyup" (a runc extension): the
+    /// tmpfs starts with what the image has there.
+    /// </summary>
+    [Fact]
+    public void ReadOnlyRootfs_KeepsWritableTmpfsWithTheImagesContent()
+    {
+        var (r, id) = RunRm(["--read-only"], "sh", "-c", "touch /tmp/ok /run/ok /var/tmp/ok && echo writable; cat /var/tmp/from-image");
+        Assert.Equal(new[] { "writable", BusyboxImage.VarTmpContent }, r.Ok().Out.Split('\n'));
+        E.Runtime.AssertCalled(id, "create");
+    }
+}
