@@ -143,7 +143,9 @@ public static class RootfsCompiler
         else
         {
             steps.MkdirAll(root, dest, description);
-            steps.MountOnto(root, dest, source ?? type, type, opts.Flags, opts.Data, description);
+            // A tmpcopyup tmpfs was made and filled by the parent (TmpfsCopyUp): only move it into place.
+            if (ctx.CopyUpMountFds.TryGetValue(i, out int filled)) steps.MoveMountOnto(root, dest, filled, description);
+            else steps.MountOnto(root, dest, source ?? type, type, opts.Flags, opts.Data, description);
         }
         if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0)
             steps.SetRecursiveAttributes(root, dest, opts.RecursiveSet, opts.RecursiveClear, description);
