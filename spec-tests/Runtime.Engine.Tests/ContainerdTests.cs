@@ -14,6 +14,34 @@ public sealed class ContainerdTests(ContainerdEngine e) : IClassFixture<Containe
     private CommandResult Run(string id, string image, params string[] args) =>
         e.Ctr(["run", "--rm", .. e.RunFlags(id), image, id, .. args]);
 
+    /// <summary>
+    /// `ctr run --rm ARGS` whose process runs <see cref="Marked"/>(script), and what the script printed. ctr drops
+    /// output that has not reached it when the exit is reported (Task.Delete cancels its copy), so the container
+    /// prints a marker and waits on stdin, and the test closes stdin only once the marker arrived.
+    /// </summary>
+    private (int ExitCode, string Out) RunScript(string[] runArgs, bool tty = false)
+    {
+        var ctr = e.CtrArgv(["run", "--rm", .. runArgs]);
+        using var fg = e.World.Start(tty ? ["script", "-qec", string.Join(' ', ctr.Select(Env.Q)), "/dev/null"] : ctr, holdStdin: true);
+        Poll.Until(() => fg.StdoutSoFar.Contains("@end") || fg.HasExited, () => $"the container to finish: {fg.StdoutSoFar}");
+        fg.ReleaseStdin();
+        var r = fg.Wait(TimeSpan.FromSeconds(30));
+        var output = r.Stdout.Replace("\r", "");
+        Assert.True(output.Contains("@end\n"), $"the container never finished its script:\n{r}");
+        return (r.ExitCode, output[..output.IndexOf("@end\n", StringComparison.Ordinal)].TrimEnd('\n'));
+    }
+
+    /// <summary>A script that keeps its exit code, then prints "@end" and waits for stdin to close.</summary>
+    private static string Marked(string script) => $"{{ {script}\n}}; rc=$?; echo @end; read _; exit $rc";
+
+    /// <summary>An image-based `ctr run --rm` of <paramref name="script"/> under sh, through <see cref="RunScript"/>.</summary>
+    private string RunOk(string id, string[] flags, string image, string script)
+    {
+        var (code, output) = RunScript([.. e.RunFlags(id), .. flags, image, id, "sh", "-c", Marked(script)]);
+        Assert.True(code == 0, $"exit {code}: {output}");
+        return output;
+    }
+
     /// <summary>A detached container running <paramref name="args"/> (default: a long sleep).</summary>
     private string StartDetached(params string[] args)
     {
@@ -51,7 +79,7 @@ public sealed class ContainerdTests(ContainerdEngine e) : IClassFixture<Containe
     public void RunEcho_GoesThroughRunsharp()
     {
         var id = NewId();
-        Assert.Equal("hello from containerd", Run(id, BusyboxImage.Root, "echo", "hello from containerd").Ok().Out);
+        Assert.Equal("hello from containerd", RunOk(id, [], BusyboxImage.Root, "echo hello from containerd"));
         var calls = e.Runtime.AssertCalled(id, "create", "start", "delete");
         // The shim's global flags: --root under its Root option, --log in the bundle, JSON.
         var create = calls.First(c => c.Command == "create");
@@ -72,9 +100,10 @@ public sealed class ContainerdTests(ContainerdEngine e) : IClassFixture<Containe
     public void Tty_ContainerGetsATerminal()
     {
         var id = NewId();
-        var r = e.RunWithTty(e.CtrArgv(["run", "--rm", "-t", .. e.RunFlags(id), BusyboxImage.Root, id, "sh", "-c", "tty; test -t 0 && echo isatty"])).Ok();
-        Assert.Contains("/dev/pts/", r.Out);
-        Assert.Contains("isatty", r.Out);
+        var (code, output) = RunScript(["-t", .. e.RunFlags(id), BusyboxImage.Root, id, "sh", "-c", Marked("tty; test -t 0 && echo isatty")], tty: true);
+        Assert.Equal(0, code);
+        Assert.Contains("/dev/pts/", output);
+        Assert.Contains("isatty", output);
         var create = e.Runtime.AssertCalled(id, "create").First(c => c.Command == "create");
         Assert.Contains("--console-socket", create.Args);
     }
@@ -198,10 +227,9 @@ public sealed class ContainerdTests(ContainerdEngine e) : IClassFixture<Containe
     public void MemoryLimit_IsVisibleInside()
     {
         var id = NewId();
-        var r = e.Ctr(["run", "--rm", .. e.RunFlags(id), "--memory-limit", "67108864",
-            "--mount", "type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro", BusyboxImage.Root, id,
-            "sh", "-c", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max"]).Ok();
-        Assert.Equal("67108864", r.Out);
+        var output = RunOk(id, ["--memory-limit", "67108864", "--mount", "type=cgroup,src=cgroup,dst=/sys/fs/cgroup,options=ro"],
+            BusyboxImage.Root, "cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max");
+        Assert.Equal("67108864", output);
         e.Runtime.AssertCalled(id, "create");
     }
 
@@ -214,14 +242,14 @@ public sealed class ContainerdTests(ContainerdEngine e) : IClassFixture<Containe
         SharedRootfs.CopyTo(rootfs);
         spec["root"]!["path"] = rootfs;
         spec["process"]!["env"] = Json.Arr("PATH=/usr/sbin:/usr/bin:/sbin:/bin");
-        spec["process"]!["args"] = Json.Arr("sh", "-c", "cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max");
+        spec["process"]!["args"] = Json.Arr("sh", "-c", Marked("cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max"));
         spec["linux"]!["cgroupsPath"] = $"{e.CgroupParent}/{id}";
         spec["linux"]!["resources"]!["pids"] = new JsonObject { ["limit"] = 50 };
         spec["mounts"]!.AsArray().Add(new JsonObject { ["destination"] = "/sys/fs/cgroup", ["type"] = "cgroup", ["source"] = "cgroup", ["options"] = Json.Arr("ro") });
         var file = Path.Combine(e.Dir, $"spec-{id}.json");
         File.WriteAllText(file, spec.ToJsonString());
-        var r = e.Ctr("run", "--rm", "--config", file, "--runc-binary", e.Runtime.Path, "--runc-root", e.RuncRoot, id).Ok();
-        Assert.Equal("50", r.Out);
+        var (code, output) = RunScript(["--config", file, "--runc-binary", e.Runtime.Path, "--runc-root", e.RuncRoot, id]);
+        Assert.Equal((0, "50"), (code, output));
         e.Runtime.AssertCalled(id, "create", "start");
     }
 
@@ -229,12 +257,11 @@ public sealed class ContainerdTests(ContainerdEngine e) : IClassFixture<Containe
     public void ReadOnlyRootfs()
     {
         var id = NewId();
-        var r = Run(id, BusyboxImage.Root, "sh", "-c", "touch /should-fail 2>&1; echo rc=$?").Ok();
-        Assert.Contains("rc=0", r.Out); // writable without --read-only
+        Assert.Equal("rc=0", RunOk(id, [], BusyboxImage.Root, "touch /should-fail 2>&1; echo rc=$?")); // writable without --read-only
         var ro = NewId();
-        r = e.Ctr(["run", "--rm", "--read-only", .. e.RunFlags(ro), BusyboxImage.Root, ro, "sh", "-c", "touch /should-fail 2>&1; echo rc=$?"]).Ok();
-        Assert.Contains("Read-only file system", r.Out);
-        Assert.Contains("rc=1", r.Out);
+        var output = RunOk(ro, ["--read-only"], BusyboxImage.Root, "touch /should-fail 2>&1; echo rc=$?");
+        Assert.Contains("Read-only file system", output);
+        Assert.Contains("rc=1", output);
         e.Runtime.AssertCalled(ro, "create");
     }
 
@@ -242,8 +269,8 @@ public sealed class ContainerdTests(ContainerdEngine e) : IClassFixture<Containe
     public void NonRootUser_FromTheImageConfig()
     {
         var id = NewId();
-        var r = Run(id, BusyboxImage.User1000, "sh", "-c", "id -u; id -g; touch /root/x 2>&1 || echo denied").Ok();
-        Assert.Equal(new[] { "1000", "1000", "touch: /root/x: Permission denied", "denied" }, r.Out.Split('\n'));
+        var output = RunOk(id, [], BusyboxImage.User1000, "id -u; id -g; touch /root/x 2>&1 || echo denied");
+        Assert.Equal(new[] { "1000", "1000", "touch: /root/x: Permission denied", "denied" }, output.Split('\n'));
         e.Runtime.AssertCalled(id, "create");
     }
 
@@ -255,9 +282,9 @@ public sealed class ContainerdTests(ContainerdEngine e) : IClassFixture<Containe
         Assert.NotEmpty(defaults);
         var id = NewId();
         var drops = defaults.SelectMany(c => new[] { "--cap-drop", c });
-        var r = e.Ctr(["run", "--rm", .. e.RunFlags(id), .. drops, BusyboxImage.Root, id, "grep", "^Cap", "/proc/self/status"]).Ok();
+        var output = RunOk(id, drops.ToArray(), BusyboxImage.Root, "grep ^Cap /proc/self/status");
         foreach (var set in new[] { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb" })
-            Assert.Contains($"{set}:\t0000000000000000", r.Out);
+            Assert.Contains($"{set}:\t0000000000000000", output);
         e.Runtime.AssertCalled(id, "create");
     }
 

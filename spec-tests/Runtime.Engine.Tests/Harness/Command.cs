@@ -34,6 +34,7 @@ public sealed class BackgroundCommand : IDisposable
     public string Command { get; }
     public int Pid => _p.Id;
 
+    /// <param name="stdin">Text for stdin, which is then closed; null keeps stdin open until <see cref="CloseStdin"/>.</param>
     public BackgroundCommand(IReadOnlyList<string> argv, string? stdin, IReadOnlyDictionary<string, string>? env = null)
     {
         Command = string.Join(' ', argv);
@@ -49,7 +50,15 @@ public sealed class BackgroundCommand : IDisposable
         _p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (_err) _err.Append(e.Data).Append('\n'); };
         _p.BeginOutputReadLine();
         _p.BeginErrorReadLine();
-        if (stdin != null) _p.StandardInput.Write(stdin);
+        if (stdin == null) return;
+        _p.StandardInput.Write(stdin);
+        _p.StandardInput.Close();
+    }
+
+    /// <summary>Writes a line to the held stdin and closes it.</summary>
+    public void ReleaseStdin()
+    {
+        _p.StandardInput.Write("\n");
         _p.StandardInput.Close();
     }
 

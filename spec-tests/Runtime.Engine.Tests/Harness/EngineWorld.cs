@@ -72,9 +72,9 @@ public sealed class EngineWorld : IDisposable
         return c.Wait(timeout ?? TimeSpan.FromSeconds(60));
     }
 
-    /// <summary>Starts a command inside the world without waiting for it.</summary>
-    public BackgroundCommand Start(IEnumerable<string> argv, IReadOnlyDictionary<string, string>? env = null) =>
-        new(Inside(argv, env), "");
+    /// <summary>Starts a command inside the world without waiting for it (stdin: closed, or held open).</summary>
+    public BackgroundCommand Start(IEnumerable<string> argv, IReadOnlyDictionary<string, string>? env = null, bool holdStdin = false) =>
+        new(Inside(argv, env), holdStdin ? null : "");
 
     /// <summary>Starts a daemon inside the world, its output going to <paramref name="logFile"/>.</summary>
     public void StartDaemon(IEnumerable<string> argv, string logFile, IReadOnlyDictionary<string, string>? env = null)
