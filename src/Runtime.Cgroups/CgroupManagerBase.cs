@@ -42,6 +42,10 @@ internal abstract class CgroupManagerBase : ICgroupManager
 
     public abstract void Set(LinuxResources resources);
 
+    public abstract Stats.CgroupStats GetStats();
+
+    public abstract Stats.IOomWatch? WatchOom();
+
     public void AddProcess(int pid)
     {
         if (pid <= 0)

@@ -26,6 +26,13 @@ public interface ICgroupManager
     /// <summary>Writes the limits this layer supports; null members are left alone.</summary>
     void Set(LinuxResources resources);
 
+    /// <summary>Current usage from the cgroup files, shaped like runc's `events --stats` data. Controllers that
+    /// are absent leave their part zero.</summary>
+    Stats.CgroupStats GetStats();
+
+    /// <summary>Starts watching for OOM kills (v1 eventfd, v2 memory.events); null without a memory controller.</summary>
+    Stats.IOomWatch? WatchOom();
+
     /// <summary>Writes pid into cgroup.procs in every hierarchy.</summary>
     void AddProcess(int pid);
 

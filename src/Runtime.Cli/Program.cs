@@ -50,6 +50,8 @@ public static class Program
                 "pause" => PauseCommand.Run(context),
                 "resume" => ResumeCommand.Run(context),
                 "ps" => PsCommand.Run(context),
+                "update" => UpdateCommand.Run(context),
+                "events" => EventsCommand.Run(context),
                 _ => ErrorReporter.Fail($"{cmd.CommandName}: not supported by this version of runsharp yet"),
             };
         }

@@ -57,14 +57,30 @@ internal sealed class MemorySubsystem : ISubsystem
             if (swap == -1 || current < (ulong)swap!.Value)
             {
                 CgroupFiles.Write(dir, MemSw, Str(swap!.Value));
-                CgroupFiles.Write(dir, Limit, Str(limit!.Value));
+                WriteLimit(dir, limit!.Value);
                 return;
             }
         }
         if (IsSet(limit))
-            CgroupFiles.Write(dir, Limit, Str(limit!.Value));
+            WriteLimit(dir, limit!.Value);
         if (IsSet(swap))
             CgroupFiles.Write(dir, MemSw, Str(swap!.Value));
+    }
+
+    /// <summary>The kernel refuses a limit below what the cgroup uses with EBUSY; say so with the numbers, in
+    /// runc's words.</summary>
+    static void WriteLimit(string dir, long limit)
+    {
+        try
+        {
+            CgroupFiles.Write(dir, Limit, Str(limit));
+        }
+        catch (CgroupException e) when (e.Errno == CgroupErrors.EBUSY)
+        {
+            ulong usage = CgroupFiles.ReadUInt64(dir, "memory.usage_in_bytes");
+            ulong peak = CgroupFiles.ReadUInt64(dir, "memory.max_usage_in_bytes");
+            throw new CgroupException($"unable to set memory limit to {limit} (current usage: {usage}, peak usage: {peak})", CgroupErrors.EBUSY);
+        }
     }
 
     /// <summary>0 means unset for memory values, as in runc.</summary>

@@ -50,6 +50,11 @@ internal sealed class V1Manager : CgroupManagerBase
             _devices.Apply(devices, null);
     }
 
+    public override Stats.CgroupStats GetStats() => Stats.V1StatsReader.Collect(Paths.V1);
+
+    public override Stats.IOomWatch? WatchOom() =>
+        Dir("memory") is { } memory && Directory.Exists(memory) ? Stats.V1OomWatch.TryStart(memory) : null;
+
     public override void Set(LinuxResources resources)
     {
         if (resources.Unified is { Count: > 0 })

@@ -35,6 +35,10 @@ internal sealed class V2Manager : CgroupManagerBase
 
     public override FreezerState GetFreezerState() => Freezer.State();
 
+    public override Stats.CgroupStats GetStats() => Stats.V2StatsReader.Collect(Paths.Unified!);
+
+    public override Stats.IOomWatch? WatchOom() => Stats.V2OomWatch.TryStart(Paths.Unified!);
+
     public override void Set(LinuxResources resources)
     {
         CheckDevices(resources.Devices);

@@ -25,6 +25,18 @@ public sealed class ContainerRecord
     [JsonPropertyName("cgroupUnified")] public string? CgroupUnified { get; set; }
     [JsonPropertyName("cgroupCreatedDepth")] public int CgroupCreatedDepth { get; set; }
     [JsonPropertyName("systemdCgroup")] public bool SystemdCgroup { get; set; }
+    /// <summary>The cgroup resources in effect after the last `update` (the whole set, not the change); null until
+    /// the first update, when the saved config.json's linux.resources still are. Kept as raw JSON and converted
+    /// through the spec's own context, so this context does not compile a second LinuxResources serializer
+    /// (about 100 KB of native code).</summary>
+    [JsonPropertyName("resources")] public System.Text.Json.JsonElement? ResourcesJson { get; set; }
+
+    [JsonIgnore]
+    public Runsharp.Spec.LinuxResources? Resources
+    {
+        get => ResourcesJson is { } json ? System.Text.Json.JsonSerializer.Deserialize(json, Runsharp.Spec.SpecJsonContext.Default.LinuxResources) : null;
+        set => ResourcesJson = value is null ? null : System.Text.Json.JsonSerializer.SerializeToElement(value, Runsharp.Spec.SpecJsonContext.Default.LinuxResources);
+    }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
