@@ -203,6 +203,9 @@ public sealed class ContainerdTests(ContainerdEngine e) : IClassFixture<Containe
         try
         {
             e.Ctr("tasks", "exec", "-d", "--exec-id", "extra", all, "sleep", "300").Ok();
+            // ctr task ps lists the pids runsharp's `ps --format json` gives the shim: the init and the exec.
+            Assert.Equal(3, e.Ctr("tasks", "ps", all).Ok().Out.Split('\n').Length);
+            Assert.Contains(e.Runtime.CallsFor(all), c => c.Command == "ps" && c.Args.Contains("json"));
             e.Ctr("tasks", "kill", "--all", "-s", "SIGKILL", all).Ok();
             Poll.Until(() => TaskStatus(all) == "STOPPED", $"task {all} to stop");
             Assert.Contains(e.Runtime.CallsFor(all), c => c.Command == "kill" && c.Args.Contains("--all"));
@@ -231,6 +234,22 @@ public sealed class ContainerdTests(ContainerdEngine e) : IClassFixture<Containe
             BusyboxImage.Root, "cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max");
         Assert.Equal("67108864", output);
         e.Runtime.AssertCalled(id, "create");
+    }
+
+    [Fact]
+    public void Metrics_ReadTheCgroupRunsharpMade()
+    {
+        var id = NewId();
+        e.Ctr(["run", "-d", .. e.RunFlags(id), "--memory-limit", "67108864", BusyboxImage.Root, id, "sleep", "300"]).Ok();
+        try
+        {
+            Poll.Until(() => TaskStatus(id) == "RUNNING", $"task {id} to run");
+            // The shim reads the cgroup named in the spec; runsharp must have created it there, with the limit.
+            var metrics = e.Ctr("tasks", "metrics", id).Ok().Out;
+            Assert.Matches(@"(?m)^memory\.\S*limit\S*\s+67108864\s*$", metrics);
+            Assert.Matches(@"(?m)^pids\.current\s+[1-9]", metrics);
+        }
+        finally { Remove(id); }
     }
 
     [Fact]

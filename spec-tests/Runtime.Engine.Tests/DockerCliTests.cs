@@ -10,6 +10,9 @@ public abstract class DockerCliTests<TEngine>(TEngine e) where TEngine : DockerC
 
     protected string Image => BusyboxImage.Root;
 
+    /// <summary>How `stats` shows a 96 MiB limit set by `update`, or null where the engine shows the created one.</summary>
+    protected virtual string? LimitInStatsAfterUpdate => "96MiB";
+
     /// <summary>`run --rm` in the foreground; returns the result and the container's id (from --cidfile).</summary>
     protected (CommandResult Result, string Id) RunRm(string[] flags, params string[] args)
     {
@@ -193,6 +196,25 @@ public abstract class DockerCliTests<TEngine>(TEngine e) where TEngine : DockerC
     }
 
     [Fact]
+    public void Update_ChangesTheLimits_AndStatsSeeThem()
+    {
+        const string memory = "cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max";
+        var id = StartDetached("echo ready; exec sleep 300", "--memory", "64m", "--memory-swap", "128m");
+        try
+        {
+            Assert.Equal("67108864", e.Cli("exec", id, "sh", "-c", memory).Ok().Out);
+            e.Cli("update", "--memory", "96m", "--memory-swap", "192m", id).Ok();
+            Assert.Equal("100663296", e.Cli("exec", id, "sh", "-c", memory).Ok().Out);
+            e.Runtime.AssertCalled(id, "update");
+            // Stats come from the engine reading the container's cgroup, where runsharp put it.
+            var usage = e.Cli("stats", "--no-stream", "--format", "{{.MemUsage}}", id).Ok().Out;
+            Assert.Matches(@"^[1-9][0-9.]*[kKM]i?B / ", usage);
+            if (LimitInStatsAfterUpdate is { } limit) Assert.EndsWith($"/ {limit}", usage);
+        }
+        finally { Remove(id); }
+    }
+
+    [Fact]
     public void ReadOnlyRootfs()
     {
         var (r, id) = RunRm(["--read-only"], "sh", "-c", "touch /should-fail 2>&1; echo rc=$?");
@@ -230,6 +252,21 @@ public abstract class DockerCliTests<TEngine>(TEngine e) where TEngine : DockerC
 
 public sealed class DockerTests(DockerEngine e) : DockerCliTests<DockerEngine>(e), IClassFixture<DockerEngine>
 {
+    /// <summary>`docker top` asks the runtime for the container's pids (`ps --format json`), then runs ps on the host.</summary>
+    [Fact]
+    public void Top_ListsTheContainersProcesses()
+    {
+        var id = StartDetached();
+        try
+        {
+            E.Cli("exec", "-d", id, "sleep", "301").Ok();
+            Poll.Until(() => E.Cli("top", id).Out.Contains("sleep 301"), $"docker top {id} to show the exec'd process");
+            Assert.Contains("sleep 300", E.Cli("top", id).Ok().Out);
+            Assert.Contains(E.Runtime.CallsFor(id), c => c.Command == "ps" && c.Args.Contains("json"));
+        }
+        finally { Remove(id); }
+    }
+
     /// <summary>`docker build` with the classic builder: the RUN step runs in a container of the default runtime.</summary>
     [Fact]
     public void Build_RunStepUsesTheDefaultRuntime()
@@ -251,6 +288,9 @@ public sealed class DockerTests(DockerEngine e) : DockerCliTests<DockerEngine>(e
 
 public sealed class PodmanTests(PodmanEngine e) : DockerCliTests<PodmanEngine>(e), IClassFixture<PodmanEngine>
 {
+    // podman 4.3's stats take the limit from the container's own config, which `podman update` leaves as it was.
+    protected override string? LimitInStatsAfterUpdate => null;
+
     /// <summary>`podman --runtime PATH`: the runtime named by path rather than by containers.conf.</summary>
     [Fact]
     public void RuntimeFlag_ByPath()
