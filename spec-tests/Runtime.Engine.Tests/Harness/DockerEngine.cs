@@ -29,7 +29,7 @@ public sealed class DockerEngine : DockerCliEngine
             World.StartDaemon(["dockerd", "--config-file", DaemonJson, "--containerd", Containerd.Socket,
                 "--data-root", Path.Combine(Dir, "data"), "--exec-root", Path.Combine(Dir, "exec"),
                 "--pidfile", Path.Combine(Dir, "dockerd.pid"), "--host", $"unix://{Socket}",
-                "--bridge", "none", "--iptables=false", "--ip6tables=false", "--ip-masq=false", "--userland-proxy=false",
+                "--bridge", "none", "--iptables=false", "--ip6tables=false", "--ip-masq=false", "--ip-forward=false", "--userland-proxy=false",
                 "--storage-driver", "vfs", "--cgroup-parent", CgroupParent], LogFile);
             Poll.Until(() => File.Exists(Socket) && Cli("version").ExitCode == 0,
                 () => $"dockerd to serve {Socket}:\n{File.ReadAllText(LogFile)}", TimeSpan.FromSeconds(60));

@@ -85,6 +85,11 @@ public abstract class EngineFixture : IDisposable
     public CommandResult RunWithTty(IEnumerable<string> argv, TimeSpan? timeout = null) =>
         World.Run(["script", "-qec", string.Join(' ', argv.Select(Env.Q)), "/dev/null"], timeout: timeout);
 
+    /// <summary>True if <paramref name="cgroupPath"/> exists in any mounted cgroup hierarchy (v1 or v2).</summary>
+    public static bool CgroupExists(string cgroupPath) =>
+        File.ReadAllLines("/proc/self/mounts").Select(l => l.Split(' ')).Where(f => f.Length > 2 && f[2] is "cgroup" or "cgroup2")
+            .Any(f => Directory.Exists(Path.Combine(f[1], cgroupPath.TrimStart('/'))));
+
     /// <summary>The container's freezer state as the host sees it (v1 freezer.state, or v2 cgroup.freeze).</summary>
     public string? FreezerState(string cgroupPath)
     {

@@ -3,11 +3,13 @@ using System.Diagnostics;
 namespace Runtime.Engine.Tests.Harness;
 
 /// <summary>
-/// A private world for one engine: a new mount namespace and a new pid namespace whose pid 1 is tini.
+/// A private world for one engine: new mount, pid and network namespaces, the pid namespace's pid 1 being tini.
 /// Every daemon and CLI of the engine runs inside it (through nsenter), so that:
 /// - paths the engines hard-code (containerd's shim sockets under /run/containerd, podman's /dev/shm lock and
 ///   /var/lib/containers/cache, dockerd's /etc/docker/key.json) land on private tmpfs mounts, never the host;
 /// - every mount the engines and the runtime make stays in this namespace and goes away with it;
+/// - network settings the engines make (dockerd turns on net.ipv4.ip_forward) stay in a network namespace that
+///   has only a loopback device;
 /// - orphans (shims, conmon) are reparented to tini, which reaps them, instead of the host's pid 1;
 /// - when tini dies the kernel kills whatever is left in the namespace.
 /// The tests still stop each engine gracefully and check that nothing was left before tini is killed.
@@ -39,7 +41,7 @@ public sealed class EngineWorld : IDisposable
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
         };
-        foreach (var a in new[] { "--mount", "--pid", "--fork", "--propagation", "private", "--mount-proc",
+        foreach (var a in new[] { "--mount", "--pid", "--net", "--fork", "--propagation", "private", "--mount-proc",
                      "tini", "--", "sh", "-c", setup, $"{KeeperMarker}{Environment.ProcessId}" })
             psi.ArgumentList.Add(a);
         _unshare = Process.Start(psi)!;
@@ -59,7 +61,7 @@ public sealed class EngineWorld : IDisposable
     /// <summary>argv prefixed with nsenter into the world, with the given environment.</summary>
     public List<string> Inside(IEnumerable<string> argv, IReadOnlyDictionary<string, string>? env = null)
     {
-        var full = new List<string> { "nsenter", "-t", KeeperPid.ToString(), "-m", "-p", "--", "env" };
+        var full = new List<string> { "nsenter", "-t", KeeperPid.ToString(), "-m", "-p", "-n", "--", "env" };
         if (env != null) full.AddRange(env.Select(kv => $"{kv.Key}={kv.Value}"));
         full.AddRange(argv);
         return full;

@@ -16,8 +16,13 @@ public sealed class HostLeftovers
         "/run/runsharp", "/run/runc",
     ];
 
+    // Host settings an engine changes when it runs in the host's network namespace (dockerd: ip_forward).
+    private static readonly string[] Sysctls =
+        ["/proc/sys/net/ipv4/ip_forward", "/proc/sys/net/ipv6/conf/all/forwarding", "/proc/sys/net/ipv4/conf/all/route_localnet"];
+
     private readonly HashSet<string> _paths;
     private readonly HashSet<string> _interfaces;
+    private readonly Dictionary<string, string> _sysctls;
 
     /// <summary>The cgroup every container of this engine goes under: "/runsharp-engines-HOSTPID-NAME".</summary>
     public string CgroupParent { get; }
@@ -26,8 +31,12 @@ public sealed class HostLeftovers
     {
         _paths = KnownPaths.Where(p => File.Exists(p) || Directory.Exists(p)).ToHashSet();
         _interfaces = Interfaces();
+        _sysctls = ReadSysctls();
         CgroupParent = $"/runsharp-engines-{Environment.ProcessId}-{engine}";
     }
+
+    private static Dictionary<string, string> ReadSysctls() =>
+        Sysctls.Where(File.Exists).ToDictionary(p => p, p => File.ReadAllText(p).Trim());
 
     private static HashSet<string> Interfaces() => Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).ToHashSet()!;
 
@@ -47,6 +56,8 @@ public sealed class HostLeftovers
             problems.Add($"the engine left {p} on the host");
         foreach (var i in Interfaces().Where(i => !_interfaces.Contains(i)))
             problems.Add($"new network interface on the host: {i}");
+        foreach (var (path, value) in ReadSysctls().Where(kv => _sysctls.GetValueOrDefault(kv.Key) != kv.Value))
+            problems.Add($"host setting {path} changed from {_sysctls.GetValueOrDefault(path)} to {value}");
         foreach (var top in CgroupDirs())
         {
             foreach (var dir in Directory.EnumerateDirectories(top, "*", SearchOption.AllDirectories).Append(top).OrderByDescending(d => d.Length))
