@@ -74,11 +74,26 @@ public abstract class EngineFixture : IDisposable
             World.Dispose();
         }
         problems.AddRange(Leftovers.Check(IsContainerCgroup));
+        KeepLogs();
         try { Directory.Delete(World.Dir, true); }
         catch (Exception e) { problems.Add($"cannot remove {World.Dir}: {e.Message}"); }
         GC.SuppressFinalize(this);
         if (problems.Count > 0)
             throw new Xunit.Sdk.XunitException($"{GetType().Name} left things behind:\n  " + string.Join("\n  ", problems));
+    }
+
+    /// <summary>
+    /// With RUNSHARP_ENGINE_LOGS=DIR, keeps the runtime calls log and the daemons' logs of this engine in DIR/NAME
+    /// (to read how an engine called the runtime, or why it failed).
+    /// </summary>
+    private void KeepLogs()
+    {
+        var keep = Environment.GetEnvironmentVariable("RUNSHARP_ENGINE_LOGS");
+        if (string.IsNullOrEmpty(keep)) return;
+        var to = Path.Combine(keep, GetType().Name);
+        Directory.CreateDirectory(to);
+        foreach (var log in Directory.EnumerateFiles(World.Dir, "*.log", SearchOption.AllDirectories))
+            File.Copy(log, Path.Combine(to, Path.GetFileName(log)), overwrite: true);
     }
 
     /// <summary>Runs a CLI inside the world with a terminal on its stdio (script(1)), as `-t` needs.</summary>
