@@ -103,6 +103,23 @@ public abstract class DockerCliTests<TEngine>(TEngine e) where TEngine : DockerC
         finally { Remove(id); }
     }
 
+    /// <summary>--pid/--ipc/--network container:X: the engine hands runsharp namespace paths to join.</summary>
+    [Fact]
+    public void Namespaces_SharedWithAnotherContainer()
+    {
+        var first = StartDetached("echo ready; exec sleep 300", "--ipc", "shareable");
+        try
+        {
+            const string links = "for n in pid ipc net; do readlink /proc/self/ns/$n; done";
+            var (r, second) = RunRm(["--pid", $"container:{first}", "--ipc", $"container:{first}", "--network", $"container:{first}"],
+                "sh", "-c", $"{links}; ps -o args | grep -c '^sleep 300'");
+            var inFirst = e.Cli("exec", first, "sh", "-c", links).Ok().Out.Split('\n');
+            Assert.Equal([.. inFirst, "1"], r.Ok().Out.Split('\n'));
+            e.Runtime.AssertCalled(second, "create");
+        }
+        finally { Remove(first); }
+    }
+
     [Fact]
     public void PauseAndResume_FreezeTheContainer()
     {

@@ -48,7 +48,7 @@ public sealed class PodmanEngine : DockerCliEngine
 
             [engine]
             runtime = "runsharp"
-            runtime_supports_json = ["crun", "runc", "runsharp"]
+            runtime_supports_json = ["crun", "runc", "kata", "runsc", "krun", "runsharp"]
             cgroup_manager = "cgroupfs"
             events_logger = "file"
             events_logfile_path = "{Dir}/events.log"
