@@ -103,6 +103,22 @@ public abstract class DockerCliTests<TEngine>(TEngine e) where TEngine : DockerC
         finally { Remove(id); }
     }
 
+    [Fact]
+    public void Volumes_BindMountAndTmpfs_EnvAndWorkdir()
+    {
+        var host = Path.Combine(e.Dir, "volume-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(host);
+        File.WriteAllText(Path.Combine(host, "from-host"), "host data\n");
+        var (r, id) = RunRm(["-v", $"{host}:/data", "--tmpfs", "/scratch:size=1m", "-e", "GREETING=hi", "-w", "/scratch"], "sh", "-c",
+            "cat /data/from-host; echo written > /data/from-container; pwd; echo $GREETING; grep ' /scratch ' /proc/self/mounts | cut -d' ' -f3,4");
+        var lines = r.Ok().Out.Split('\n');
+        Assert.Equal(new[] { "host data", "/scratch", "hi" }, lines[..3]);
+        Assert.StartsWith("tmpfs ", lines[3]);
+        Assert.Contains("size=1024k", lines[3]);
+        Assert.Equal("written\n", File.ReadAllText(Path.Combine(host, "from-container")));
+        e.Runtime.AssertCalled(id, "create");
+    }
+
     /// <summary>--pid/--ipc/--network container:X: the engine hands runsharp namespace paths to join.</summary>
     [Fact]
     public void Namespaces_SharedWithAnotherContainer()
