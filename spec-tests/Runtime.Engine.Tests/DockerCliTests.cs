@@ -337,6 +337,20 @@ public sealed class PodmanTests(PodmanEngine e) : DockerCliTests<PodmanEngine>(e
         Assert.Equal("json", create.Globals["--log-format"]);
     }
 
+    /// <summary>--preserve-fds: podman hands fd 3 to conmon, conmon to runsharp (create --preserve-fds 1), runsharp to the container.</summary>
+    [Fact]
+    public void PreserveFds_PassesAnOpenFileIn()
+    {
+        var file = Path.Combine(E.Dir, "preserved-" + Guid.NewGuid().ToString("N")[..8]);
+        File.WriteAllText(file, "read through fd 3\n");
+        var cidfile = file + ".cid";
+        var podman = string.Join(' ', E.CliArgv(["run", "--rm", "--cidfile", cidfile, "--preserve-fds", "1", .. E.RunFlags, Image, "sh", "-c", "cat <&3"]).Select(Env.Q));
+        var r = E.World.Run(["sh", "-c", $"exec 3<{Env.Q(file)}; {podman}"]).Ok();
+        Assert.Equal("read through fd 3", r.Out);
+        var create = E.Runtime.AssertCalled(File.ReadAllText(cidfile).Trim(), "create").First(c => c.Command == "create");
+        Assert.Contains("--preserve-fds", create.Args);
+    }
+
     /// <summary>
     /// With --read-only podman mounts tmpfs on /tmp, /run and /var/tmp with "tmpcopyup" (a runc extension): the
     /// tmpfs starts with what the image has there.
