@@ -132,11 +132,14 @@ public sealed class ContainerdTests(ContainerdEngine e) : IClassFixture<Containe
             var piped = e.World.Run(e.CtrArgv("tasks", "exec", "--exec-id", "stdin", id, "sh", "-c", "read line; echo got:$line"), stdin: "ping\n").Ok();
             Assert.Equal("got:ping", piped.Out);
             e.Ctr("tasks", "exec", "--exec-id", "code", id, "sh", "-c", "exit 3").Exits(3);
+            var missing = e.Ctr("tasks", "exec", "--exec-id", "missing", id, "/no/such/program");
+            Assert.NotEqual(0, missing.ExitCode);
+            Assert.Contains("no such file or directory", missing.Stderr); // runsharp's --log error, through the shim
             var tty = e.RunWithTty(e.CtrArgv("tasks", "exec", "-t", "--exec-id", "tty", id, "sh", "-c", "tty; test -t 0 && echo isatty")).Ok();
             Assert.Contains("/dev/pts/", tty.Out);
             Assert.Contains("isatty", tty.Out);
             var execs = e.Runtime.AssertCalled(id, "exec").Where(c => c.Command == "exec").ToList();
-            Assert.Equal(3, execs.Count);
+            Assert.Equal(4, execs.Count);
             Assert.All(execs, c => { Assert.Contains("--process", c.Args); Assert.Contains("--detach", c.Args); });
             Assert.Single(execs, c => c.Args.Contains("--console-socket"));
         }

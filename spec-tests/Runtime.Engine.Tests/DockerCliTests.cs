@@ -92,6 +92,9 @@ public abstract class DockerCliTests<TEngine>(TEngine e) where TEngine : DockerC
         {
             Assert.Equal("got:ping", e.Cli(["exec", "-i", id, "sh", "-c", "read line; echo got:$line"], "ping\n").Ok().Out);
             e.Cli("exec", id, "sh", "-c", "exit 3").Exits(3);
+            var missing = e.Cli("exec", id, "/no/such/program");
+            Assert.True(missing.ExitCode is 126 or 127, missing.ToString());
+            Assert.Contains("no such file or directory", missing.Stdout + missing.Stderr);
             var tty = e.RunWithTty(e.CliArgv("exec", "-t", id, "sh", "-c", "tty; test -t 0 && echo isatty")).Ok();
             Assert.Contains("/dev/pts/", tty.Out);
             Assert.Contains("isatty", tty.Out);
