@@ -117,6 +117,7 @@ public sealed class ContainerdTests(ContainerdEngine e) : IClassFixture<Containe
             var state = e.Runtime.State(e.World, id);
             Assert.NotNull(state);
             Assert.Equal("running", state.Value.GetProperty("status").GetString());
+            e.Runtime.AssertLogIsJson(id);
             var taskPid = e.Ctr("tasks", "ls").Out.Split('\n').First(l => l.StartsWith(id)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
             Assert.Equal(taskPid, state.Value.GetProperty("pid").GetInt32().ToString());
         }

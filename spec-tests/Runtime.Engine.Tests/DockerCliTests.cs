@@ -79,6 +79,7 @@ public abstract class DockerCliTests<TEngine>(TEngine e) where TEngine : DockerC
             var state = e.Runtime.State(e.World, id);
             Assert.NotNull(state);
             Assert.Equal("running", state.Value.GetProperty("status").GetString());
+            e.Runtime.AssertLogIsJson(id);
             Assert.Equal(e.Inspect(id, "{{.State.Pid}}"), state.Value.GetProperty("pid").GetInt32().ToString());
         }
         finally { Remove(id); }

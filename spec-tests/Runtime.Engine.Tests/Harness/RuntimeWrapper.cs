@@ -88,6 +88,24 @@ public sealed class RuntimeWrapper
 
     public string? Status(EngineWorld world, string id) => State(world, id)?.GetProperty("status").GetString();
 
+    /// <summary>
+    /// The --log file the engine gave runsharp for the container (if any): it must hold only JSON records, since the
+    /// shim decodes it line by line and podman as one object.
+    /// </summary>
+    public void AssertLogIsJson(string id)
+    {
+        var create = AssertCalled(id, "create").Last(c => c.Command == "create");
+        if (!create.Globals.TryGetValue("--log", out var log)) return;
+        Assert.Equal("json", create.Globals.GetValueOrDefault("--log-format"));
+        if (!File.Exists(log)) return;
+        foreach (var line in File.ReadAllLines(log).Where(l => l.Trim().Length > 0))
+        {
+            using var record = JsonDocument.Parse(line);
+            foreach (var key in new[] { "level", "msg", "time" })
+                Assert.True(record.RootElement.TryGetProperty(key, out _), $"{log}: no \"{key}\" in {line}");
+        }
+    }
+
     /// <summary>The config.json the engine handed to runsharp at create (the bundle is under the engine's temp dir).</summary>
     public JsonElement Config(string id)
     {
