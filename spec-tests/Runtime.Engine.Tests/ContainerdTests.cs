@@ -7,8 +7,14 @@ namespace Runtime.Engine.Tests;
 /// pids flags: stop is what engines do (SIGTERM, then SIGKILL), the user comes from the image config, and the pids
 /// limit from a spec file (`ctr run --config`), built from containerd's own default spec (`ctr oci spec`).
 /// </summary>
+[TestCaseOrderer("Runtime.Engine.Tests.Harness.ShutdownLast", "Runtime.Engine.Tests")]
 public sealed class ContainerdTests(ContainerdEngine e) : IClassFixture<ContainerdEngine>
 {
+    /// <summary>Runs last (<see cref="ShutdownLast"/>): stops containerd and checks what is left.</summary>
+    [Fact]
+    public void Shutdown_LeavesNothingBehind() =>
+        Assert.True(e.Shutdown().Count == 0, "containerd left things behind:\n  " + string.Join("\n  ", e.Shutdown()));
+
     private static string NewId() => ContainerdEngine.NewId();
 
     private CommandResult Run(string id, string image, params string[] args) =>

@@ -6,6 +6,11 @@ namespace Runtime.Engine.Tests;
 /// </summary>
 public abstract class DockerCliTests<TEngine>(TEngine e) where TEngine : DockerCliEngine
 {
+    /// <summary>Runs last (<see cref="ShutdownLast"/>): stops the engine and checks what is left.</summary>
+    [Fact]
+    public void Shutdown_LeavesNothingBehind() =>
+        Assert.True(e.Shutdown().Count == 0, $"{typeof(TEngine).Name} left things behind:\n  " + string.Join("\n  ", e.Shutdown()));
+
     protected TEngine E => e;
 
     protected string Image => BusyboxImage.Root;
@@ -288,6 +293,7 @@ public abstract class DockerCliTests<TEngine>(TEngine e) where TEngine : DockerC
     }
 }
 
+[TestCaseOrderer("Runtime.Engine.Tests.Harness.ShutdownLast", "Runtime.Engine.Tests")]
 public sealed class DockerTests(DockerEngine e) : DockerCliTests<DockerEngine>(e), IClassFixture<DockerEngine>
 {
     /// <summary>`docker top` asks the runtime for the container's pids (`ps --format json`), then runs ps on the host.</summary>
@@ -324,6 +330,7 @@ public sealed class DockerTests(DockerEngine e) : DockerCliTests<DockerEngine>(e
     }
 }
 
+[TestCaseOrderer("Runtime.Engine.Tests.Harness.ShutdownLast", "Runtime.Engine.Tests")]
 public sealed class PodmanTests(PodmanEngine e) : DockerCliTests<PodmanEngine>(e), IClassFixture<PodmanEngine>
 {
     // podman 4.3's stats take the limit from the container's own config, which `podman update` leaves as it was.

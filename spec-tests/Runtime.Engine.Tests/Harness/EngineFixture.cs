@@ -16,7 +16,7 @@ public abstract class EngineFixture : IDisposable
     /// <summary>The cgroup parent every container of this engine is put under (test-owned, removed at the end).</summary>
     public string CgroupParent => Leftovers.CgroupParent;
 
-    private bool _disposed;
+    private List<string>? _shutdownProblems;
 
     protected EngineFixture(string name, IEnumerable<string> privateTmpfs, params string[] tools)
     {
@@ -41,6 +41,16 @@ public abstract class EngineFixture : IDisposable
     /// <summary>True for a cgroup directory name that belongs to one container (the runtime must remove it).</summary>
     protected abstract bool IsContainerCgroup(string name);
 
+    private static string Comm(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return $"{stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')]}, state {stat[stat.LastIndexOf(')') + 2]}";
+        }
+        catch (IOException) { return "gone"; }
+    }
+
     /// <summary>Sends SIGTERM to the world's processes matching <paramref name="name"/> and waits for them to exit.</summary>
     protected void Terminate(string name, List<string> problems, TimeSpan timeout)
     {
@@ -49,11 +59,15 @@ public abstract class EngineFixture : IDisposable
         if (!World.WaitUntilGone(Match, timeout)) problems.Add($"{name} did not exit within {timeout.TotalSeconds:0}s of SIGTERM");
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Stops the engine (once) and returns what it left behind. The last test of each class calls it (see
+    /// <see cref="ShutdownLast"/>), so that leftovers fail a test: xunit only prints a fixture's Dispose failure.
+    /// </summary>
+    public IReadOnlyList<string> Shutdown()
     {
-        if (_disposed) return;
-        _disposed = true;
+        if (_shutdownProblems is not null) return _shutdownProblems;
         var problems = new List<string>();
+        _shutdownProblems = problems;
         try
         {
             try { RemoveAllContainers(); }
@@ -66,8 +80,10 @@ public abstract class EngineFixture : IDisposable
             }
             try { StopDaemons(problems); }
             catch (Exception e) { problems.Add($"stopping the engine failed: {e.Message}"); }
+            // A process that is still exiting (its memory, and so its cmdline, already gone) is given a moment.
+            World.WaitUntilGone(_ => true, TimeSpan.FromSeconds(5));
             foreach (var p in World.Processes())
-                problems.Add($"process left in the engine's namespace: {p.Pid} {p.Cmdline}");
+                problems.Add($"process left in the engine's namespace: {p.Pid} {p.Cmdline} ({Comm(p.Pid)})");
         }
         finally
         {
@@ -77,8 +93,15 @@ public abstract class EngineFixture : IDisposable
         KeepLogs();
         try { Directory.Delete(World.Dir, true); }
         catch (Exception e) { problems.Add($"cannot remove {World.Dir}: {e.Message}"); }
+        return problems;
+    }
+
+    public void Dispose()
+    {
+        bool checkedByATest = _shutdownProblems is not null;
+        var problems = Shutdown();
         GC.SuppressFinalize(this);
-        if (problems.Count > 0)
+        if (!checkedByATest && problems.Count > 0)
             throw new Xunit.Sdk.XunitException($"{GetType().Name} left things behind:\n  " + string.Join("\n  ", problems));
     }
 
