@@ -2,9 +2,10 @@ namespace Runtime.Engine.Tests.Harness;
 
 /// <summary>
 /// One engine, started once per test class (an xunit class fixture) and shared by its tests: its private world,
-/// the runtime wrapper it is configured with, and the host facts to compare after it stopped. Dispose removes
-/// whatever containers are left, stops the daemons gracefully, and then fails if anything remains: a state dir in
-/// runsharp's root, a process in the world, a container cgroup, a new path or interface on the host.
+/// the runtime wrapper it is configured with, and the host facts to compare after it stopped. <see cref="Shutdown"/>
+/// (the last test of the class, or else Dispose) removes whatever containers are left, stops the daemons gracefully,
+/// and reports anything that remains: a state dir in runsharp's root, a process in the world, a container cgroup, a
+/// new path, interface or forwarding setting on the host.
 /// </summary>
 public abstract class EngineFixture : IDisposable
 {
