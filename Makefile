@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 DOTNET ?= dotnet
 BIN := bin/runsharp
 
-.PHONY: all build demo rootfs test test-unit test-integration test-v2-guest conformance bench install clean
+.PHONY: all build demo rootfs test test-unit test-integration test-engines test-v2-guest conformance bench install clean
 
 all: build
 
@@ -36,6 +36,10 @@ test-integration: build
 # V2_FILTER is a dotnet test filter for the integration tests ("all" for every one).
 test-v2-guest: build
 	scripts/v2-guest.sh '$(V2_FILTER)'
+
+# containerd, podman and dockerd (Debian's packages, started privately by the tests) running runsharp.
+test-engines: build
+	scripts/test.sh engines
 
 # The external OCI validation suite, built beside the project (not part of this repo); see README.
 conformance: build

@@ -4,6 +4,7 @@
 #   scripts/test.sh              everything
 #   scripts/test.sh unit         unit tests only
 #   scripts/test.sh integration  integration tests only (needs bin/runsharp: `make build`)
+#   scripts/test.sh engines      containerd, podman and dockerd running their containers with bin/runsharp
 set -u
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -24,6 +25,10 @@ fi
 if [ "$what" = all ] || [ "$what" = integration ]; then
     [ -x bin/runsharp ] || { echo "bin/runsharp is missing: run 'make build' first" >&2; exit 1; }
     run scripts/test-integration.sh --nologo
+fi
+if [ "$what" = all ] || [ "$what" = engines ]; then
+    [ -x bin/runsharp ] || { echo "bin/runsharp is missing: run 'make build' first" >&2; exit 1; }
+    run scripts/test-engines.sh --nologo
 fi
 
 # dotnet test prints "Passed!  - Failed: 0, Passed: 97, Skipped: 0, Total: 97" per project.

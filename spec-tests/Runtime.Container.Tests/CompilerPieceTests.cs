@@ -53,6 +53,15 @@ public sealed class MountOptionsTests
         Assert.False(o.Bind);
     }
 
+    [Fact]
+    public void Tmpcopyup_IsAFlagOfItsOwn_NotFsData()
+    {
+        var o = MountOptions.Parse(["nosuid", "tmpcopyup", "mode=755"], "tmpfs");
+        Assert.True(o.CopyUp);
+        Assert.Equal("mode=755", o.Data);
+        Assert.False(MountOptions.Parse(["mode=755"], "tmpfs").CopyUp);
+    }
+
     [Theory]
     [InlineData("bind", new string[0], true, false)]
     [InlineData("none", new[] { "bind" }, true, false)]

@@ -40,6 +40,17 @@ public static unsafe class Posix
         }
     }
 
+    /// <summary>openat relative to a directory fd (O_CLOEXEC added).</summary>
+    public static int OpenAt(int dirFd, string path, int flags, string action)
+    {
+        fixed (byte* p = Z(path))
+        {
+            int fd;
+            do { fd = openat(dirFd, p, flags | Flags.O_CLOEXEC, 0); } while (fd < 0 && LastErrno == Errno.EINTR);
+            return fd < 0 ? throw new LinuxException(LastErrno, action) : fd;
+        }
+    }
+
     /// <summary>Opens without throwing; returns -errno.</summary>
     public static int TryOpen(string path, int flags, int mode = 0)
     {

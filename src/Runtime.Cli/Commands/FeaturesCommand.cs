@@ -20,7 +20,7 @@ public static class FeaturesCommand
                 "loud", "mand", "noatime", "nodev", "nodiratime", "noexec", "noiversion", "nolazytime", "nomand",
                 "norelatime", "nostrictatime", "nosuid", "nosymfollow", "private", "rbind", "relatime", "remount",
                 "ro", "rprivate", "rshared", "rslave", "runbindable", "rw", "shared", "silent", "slave", "strictatime",
-                "suid", "symfollow", "sync", "unbindable", "idmap", "ridmap",
+                "suid", "symfollow", "sync", "tmpcopyup", "unbindable", "idmap", "ridmap",
                 "ratime", "rdev", "rdiratime", "rexec", "rnoatime", "rnodev", "rnodiratime", "rnoexec", "rnorelatime",
                 "rnostrictatime", "rnosuid", "rnosymfollow", "rrelatime", "rro", "rrw", "rstrictatime", "rsuid", "rsymfollow",
             ],

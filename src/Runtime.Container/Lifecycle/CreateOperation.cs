@@ -44,6 +44,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             bool unprivileged = Posix.Geteuid() != 0;
             namespaces.SetgroupsDenied = unprivileged && namespaces.IsNew(NamespaceTypes.User);
             using var idmapped = IdmappedMounts.Prepare(spec, bundle, namespaces.IsNew(NamespaceTypes.User) || namespaces.JoinsUser);
+            using var copyUp = TmpfsCopyUp.Prepare(spec, rootfs);
             bool rootless = options.Rootless ?? unprivileged;
 
             var host = CgroupHost.Detect();
@@ -95,7 +96,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                 CloseInChild = seccompParent >= 0 ? [dirLock.Fd, ownCwd, rootfsParentFd, seccompParent] : [dirLock.Fd, ownCwd, rootfsParentFd],
                 JoinFds = namespaces.JoinFds, PreserveFds = options.PreserveFds,
                 SessionKeyring = options.NoNewKeyring ? null : "_ses." + options.Id, NoPivot = options.NoPivot,
-                CapLastCap = lastCap, IdmappedMountFds = idmapped.Fds, CgroupMount = cgroup is null ? null : CgroupMountSources.For(cgroup),
+                CapLastCap = lastCap, IdmappedMountFds = idmapped.Fds, CopyUpMountFds = copyUp.Fds, CgroupMount = cgroup is null ? null : CgroupMountSources.For(cgroup),
             };
             var builder = InitPlanCompiler.Compile(ctx, namespaces, HomeDirectory.Lookup(rootfs, process.User.Uid));
             using var plan = builder.Build(syncWrite);

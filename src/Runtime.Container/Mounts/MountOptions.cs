@@ -10,6 +10,9 @@ public sealed record MountOptions(long Flags, long ClearFlags, IReadOnlyList<lon
     public ulong RecursiveSet { get; init; }
     public ulong RecursiveClear { get; init; }
 
+    /// <summary>tmpcopyup (runc's extension): a tmpfs that starts with what the rootfs had at its destination.</summary>
+    public bool CopyUp { get; init; }
+
     // MOUNT_ATTR_* (linux/mount.h); the atime ones share a 3-bit field, MOUNT_ATTR__ATIME.
     private const ulong AttrRdonly = 0x1, AttrNosuid = 0x2, AttrNodev = 0x4, AttrNoexec = 0x8, AttrAtimeMask = 0x70,
         AttrRelatime = 0x0, AttrNoatime = 0x10, AttrStrictatime = 0x20, AttrNodiratime = 0x80, AttrNosymfollow = 0x200000;
@@ -69,6 +72,7 @@ public sealed record MountOptions(long Flags, long ClearFlags, IReadOnlyList<lon
         var data = new List<string>();
         bool bind = type == "bind", recursive = false;
         ulong rset = 0, rclear = 0;
+        bool copyUp = false;
         foreach (var raw in options ?? [])
         {
             var o = raw.Trim();
@@ -76,6 +80,7 @@ public sealed record MountOptions(long Flags, long ClearFlags, IReadOnlyList<lon
             if (o is "bind") { bind = true; continue; }
             if (o is "rbind") { bind = true; recursive = true; continue; }
             if (o is "idmap" or "ridmap") continue; // applied by IdmappedMounts, never passed to mount(2)
+            if (o is "tmpcopyup") { copyUp = true; continue; } // applied by TmpfsCopyUp
             if (FlagOptions.TryGetValue(o, out var f))
             {
                 if (f.Clear) { flags &= ~f.Flag; clear |= f.Flag; }
@@ -95,6 +100,7 @@ public sealed record MountOptions(long Flags, long ClearFlags, IReadOnlyList<lon
         {
             RecursiveSet = rset,
             RecursiveClear = rclear,
+            CopyUp = copyUp,
         };
     }
 

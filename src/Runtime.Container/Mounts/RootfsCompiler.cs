@@ -144,9 +144,11 @@ public static class RootfsCompiler
         else
         {
             steps.MkdirAll(root, dest, description);
+            // A tmpcopyup tmpfs was made and filled by the parent (TmpfsCopyUp): only move it into place.
             // proc and sysfs must land exactly where named: a symlinked /proc would move the LSM interface,
             // masked and read-only paths elsewhere (CVE-2023-28642 class).
-            steps.MountOnto(root, dest, source ?? type, type, opts.Flags, opts.Data, description, noSymlinks: type is "proc" or "sysfs");
+            if (ctx.CopyUpMountFds.TryGetValue(i, out int filled)) steps.MoveMountOnto(root, dest, filled, description);
+            else steps.MountOnto(root, dest, source ?? type, type, opts.Flags, opts.Data, description, noSymlinks: type is "proc" or "sysfs");
         }
         if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0)
             steps.SetRecursiveAttributes(root, dest, opts.RecursiveSet, opts.RecursiveClear, description);

@@ -13,6 +13,12 @@ public static class Flags
     // open_tree(2), move_mount(2), mount_setattr(2)
     public const int OPEN_TREE_CLONE = 1, MOVE_MOUNT_F_EMPTY_PATH = 0x04, MOVE_MOUNT_T_EMPTY_PATH = 0x40;
     public const ulong MOUNT_ATTR_IDMAP = 0x00100000;
+    public const ulong MOUNT_ATTR_RDONLY = 0x1, MOUNT_ATTR_NOSUID = 0x2, MOUNT_ATTR_NODEV = 0x4, MOUNT_ATTR_NOEXEC = 0x8,
+        MOUNT_ATTR_NOATIME = 0x10, MOUNT_ATTR_STRICTATIME = 0x20, MOUNT_ATTR_NODIRATIME = 0x80, MOUNT_ATTR_NOSYMFOLLOW = 0x200000;
+
+    // fsopen(2), fsconfig(2), fsmount(2)
+    public const int FSOPEN_CLOEXEC = 1, FSMOUNT_CLOEXEC = 1;
+    public const int FSCONFIG_SET_FLAG = 0, FSCONFIG_SET_STRING = 1, FSCONFIG_CMD_CREATE = 6;
 
     // openat2(2) resolve flags
     public const ulong RESOLVE_NO_XDEV = 0x01, RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04,

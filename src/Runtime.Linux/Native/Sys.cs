@@ -15,5 +15,5 @@ public static class Sys
         unlinkat = 263, symlinkat = 266, readlinkat = 267, fchmodat = 268, faccessat = 269, unshare = 272,
         dup3 = 292, pipe2 = 293, prlimit64 = 302, setns = 308, pivot_root = 155, pidfd_send_signal = 424,
         pidfd_open = 434, clone3 = 435, close_range = 436, openat2 = 437, faccessat2 = 439,
-        mount_setattr = 442, open_tree = 428, move_mount = 429, memfd_create = 319, execveat = 322, statx = 332, keyctl = 250, seccomp = 317, pread64 = 17, bpf = 321;
+        mount_setattr = 442, open_tree = 428, move_mount = 429, fsopen = 430, fsconfig = 431, fsmount = 432, memfd_create = 319, execveat = 322, statx = 332, keyctl = 250, seccomp = 317, pread64 = 17, bpf = 321;
 }
