@@ -33,6 +33,20 @@ public sealed class MountSteps(PlanBuilder plan)
         return slot;
     }
 
+    /// <summary>
+    /// Opens <paramref name="relative"/> strictly below the directory fd <paramref name="dir"/>: no symlink, no
+    /// "..", and no mount crossed on the way (RESOLVE_NO_XDEV), so a file bound over it cannot take the write.
+    /// </summary>
+    public Slot OpenBeneathSameMount(Arg dir, string relative, long flags, string description)
+    {
+        var how = new byte[24];
+        BitConverter.TryWriteBytes(how.AsSpan(0), (ulong)(flags | Flags.O_CLOEXEC));
+        BitConverter.TryWriteBytes(how.AsSpan(16), Flags.RESOLVE_BENEATH | Flags.RESOLVE_NO_XDEV | Flags.RESOLVE_NO_SYMLINKS);
+        var slot = plan.NewSlot();
+        plan.Syscall(description, Sys.openat2, dir, plan.String(relative), plan.Bytes(how), 24, result: slot);
+        return slot;
+    }
+
     public void MkdirAll(Arg root, string relative, string description)
     {
         if (relative.Length == 0) return;

@@ -31,6 +31,10 @@ public static class SysctlCompiler
     {
         if (sysctl is null || sysctl.Count == 0) return;
         var steps = new MountSteps(plan);
+        // Every key is opened below one fd on the container's /proc/sys without crossing a mount (CVE-2025-52881
+        // class: a file bound over a sysctl would otherwise take the write meant for the kernel).
+        var procSys = steps.OpenInRoot(Flags.AT_FDCWD, "proc/sys", Flags.O_PATH | Flags.O_DIRECTORY,
+            "unable to open /proc/sys in the container (linux.sysctl)");
         foreach (var (key, value) in sysctl.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             string field = $"linux.sysctl[\"{key}\"]";
@@ -39,12 +43,12 @@ public static class SysctlCompiler
             string? ns = NamespaceOf(key);
             if (ns is null || !namespaces.Has(ns))
                 throw new ContainerException($"{field}: sysctl \"{key}\" is not in a separate kernel namespace");
-            string path = "proc/sys/" + key.Replace('.', '/');
             string what = $"unable to set sysctl {key}={value} ({field})";
-            var fd = steps.OpenInRoot(Flags.AT_FDCWD, path, Flags.O_WRONLY, what);
+            var fd = steps.OpenBeneathSameMount(procSys, key.Replace('.', '/'), Flags.O_WRONLY, what);
             var bytes = Encoding.UTF8.GetBytes(value);
             plan.Syscall(what, Sys.write, fd, plan.Bytes(bytes), bytes.Length);
             steps.Close(fd);
         }
+        steps.Close(procSys);
     }
 }

@@ -1,0 +1,40 @@
+using Runsharp.Container.Namespaces;
+using Runsharp.Container.Process.Child;
+using Runsharp.Container.Process.Plan;
+using Runsharp.Spec;
+using Flags = Runsharp.Linux.Native.Flags;
+using Nr = Runsharp.Linux.Native.Sys;
+
+namespace Runsharp.Container.Tests;
+
+/// <summary>
+/// linux.sysctl writes go through one fd on the container's /proc/sys, each key opened below it without
+/// symlinks and without crossing a mount (CVE-2025-52881 class: a file bound over a sysctl must not take the write).
+/// </summary>
+[Collection(FakeKernelCollection.Name)]
+public sealed unsafe class SysctlPlanTests
+{
+    [Fact]
+    public void Keys_AreOpenedBeneathProcSys_OnTheSameMount()
+    {
+        using var namespaces = NamespaceSetup.Open([new LinuxNamespace { Type = "network" }]);
+        var builder = new PlanBuilder();
+        SysctlCompiler.Compile(builder, new Dictionary<string, string> { ["net.ipv4.ip_forward"] = "1" }, namespaces);
+        using var plan = builder.Build(99);
+        FakeKernel.Reset();
+        FakeKernel.Install(plan.Header);
+        Assert.Equal(0, ChildExecutor.Run(plan.Header));
+        var calls = FakeKernel.Recorded();
+
+        var procSys = calls[0];
+        Assert.Equal(Nr.openat2, procSys.Nr);
+        Assert.Equal("proc/sys", procSys.S(1));
+        var key = calls[1];
+        Assert.Equal(Nr.openat2, key.Nr);
+        Assert.Equal(FakeKernel.FirstFd, key.A0); // relative to the /proc/sys fd, not to the root
+        Assert.Equal("net/ipv4/ip_forward", key.S(1));
+        Assert.Equal(Flags.RESOLVE_BENEATH | Flags.RESOLVE_NO_XDEV | Flags.RESOLVE_NO_SYMLINKS, key.OpenHow[2]);
+        Assert.Equal(Nr.write, calls[2].Nr);
+        Assert.Equal(new[] { Nr.close, Nr.close }, calls[3..].Select(c => c.Nr));
+    }
+}
