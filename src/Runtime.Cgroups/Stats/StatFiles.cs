@@ -109,6 +109,15 @@ internal static class StatFiles
 
     /// <summary>The same entries inserted in key order. Go prints map keys sorted; a Dictionary that never had a
     /// removal enumerates in insertion order, which is cheaper in the binary than a SortedDictionary.</summary>
+    /// <summary>A "key value" file such as memory.stat as a map, or null when the file is absent.</summary>
+    internal static Dictionary<string, ulong>? KeyValueMap(string dir, string file)
+    {
+        if (ReadOptional(dir, file) is not { } text) return null;
+        var map = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (var (key, value) in KeyValues(text, dir, file)) map[key] = value;
+        return map;
+    }
+
     internal static Dictionary<string, T> SortedByKey<T>(Dictionary<string, T> map)
     {
         var sorted = new Dictionary<string, T>(map.Count, StringComparer.Ordinal);

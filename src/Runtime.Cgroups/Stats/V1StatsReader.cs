@@ -53,11 +53,8 @@ internal static class V1StatsReader
     static void ReadMemory(string dir, MemoryStats s)
     {
         // No memory.stat: the controller has nothing to say (runc returns without the rest).
-        if (ReadOptional(dir, "memory.stat") is not { } text)
+        if (StatFiles.KeyValueMap(dir, "memory.stat") is not { } raw)
             return;
-        var raw = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        foreach (var (key, value) in KeyValues(text, dir, "memory.stat"))
-            raw[key] = value;
         s.Raw = raw.Count > 0 ? StatFiles.SortedByKey(raw) : null;
         s.Cache = raw.GetValueOrDefault("cache");
         s.Usage = Entry(dir, "memory", required: true);

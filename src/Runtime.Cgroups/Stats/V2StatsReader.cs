@@ -48,11 +48,8 @@ internal static class V2StatsReader
 
     static void ReadMemory(string dir, MemoryStats s)
     {
-        if (ReadOptional(dir, "memory.stat") is not { } text)
+        if (StatFiles.KeyValueMap(dir, "memory.stat") is not { } raw)
             return;
-        var raw = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        foreach (var (key, value) in KeyValues(text, dir, "memory.stat"))
-            raw[key] = value;
         s.Raw = raw.Count > 0 ? StatFiles.SortedByKey(raw) : null;
         s.Cache = raw.GetValueOrDefault("file");
         if (ReadUIntOptional(dir, "memory.current") is not { } usage)

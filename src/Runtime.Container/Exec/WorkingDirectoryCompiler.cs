@@ -1,3 +1,4 @@
+using Runsharp.Container.Mounts;
 using Runsharp.Container.Process.Plan;
 using Runsharp.Linux.Native;
 using Runsharp.Spec;
@@ -17,13 +18,10 @@ public static class WorkingDirectoryCompiler
         string what = $"unable to change to the working directory {process.Cwd} (process.cwd)";
         var root = plan.NewSlot();
         plan.Syscall(what, Sys.openat, Flags.AT_FDCWD, plan.String("/"), Flags.O_PATH | Flags.O_DIRECTORY | Flags.O_CLOEXEC, result: root);
-        var how = new byte[24];
-        BitConverter.TryWriteBytes(how.AsSpan(0), (ulong)(Flags.O_PATH | Flags.O_DIRECTORY | Flags.O_CLOEXEC));
-        BitConverter.TryWriteBytes(how.AsSpan(16), Flags.RESOLVE_IN_ROOT | Flags.RESOLVE_NO_MAGICLINKS);
-        var cwd = plan.NewSlot();
-        plan.Syscall(what, Sys.openat2, root, plan.String(process.Cwd), plan.Bytes(how), 24, result: cwd);
+        var steps = new MountSteps(plan);
+        var cwd = steps.OpenInRoot(root, process.Cwd!, Flags.O_PATH | Flags.O_DIRECTORY, what);
         plan.Syscall(what, Sys.fchdir, cwd);
-        plan.Syscall("close", Sys.close, cwd);
-        plan.Syscall("close", Sys.close, root);
+        steps.Close(cwd);
+        steps.Close(root);
     }
 }

@@ -96,7 +96,8 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                 CloseInChild = seccompParent >= 0 ? [dirLock.Fd, ownCwd, rootfsParentFd, seccompParent] : [dirLock.Fd, ownCwd, rootfsParentFd],
                 JoinFds = namespaces.JoinFds, PreserveFds = options.PreserveFds,
                 SessionKeyring = options.NoNewKeyring ? null : "_ses." + options.Id, NoPivot = options.NoPivot,
-                CapLastCap = lastCap, IdmappedMountFds = idmapped.Fds, CopyUpMountFds = copyUp.Fds, CgroupMount = cgroup is null ? null : CgroupMountSources.For(cgroup),
+                CapLastCap = lastCap, // A mount is id-mapped (bind) or copied up (tmpfs), never both.
+                DetachedMountFds = idmapped.Fds.Concat(copyUp.Fds).ToDictionary(), CgroupMount = cgroup is null ? null : CgroupMountSources.For(cgroup),
             };
             var builder = InitPlanCompiler.Compile(ctx, namespaces, HomeDirectory.Lookup(rootfs, process.User.Uid));
             using var plan = builder.Build(syncWrite);

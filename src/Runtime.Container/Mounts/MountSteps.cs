@@ -14,11 +14,11 @@ public sealed class MountSteps(PlanBuilder plan)
     public PlanBuilder Plan => plan;
 
     /// <summary>open_how for openat2: flags, mode, resolve.</summary>
-    private ArenaRef How(long flags, bool noSymlinks)
+    private ArenaRef How(long flags, ulong resolve)
     {
         var how = new byte[24];
         BitConverter.TryWriteBytes(how.AsSpan(0), (ulong)(flags | Flags.O_CLOEXEC));
-        BitConverter.TryWriteBytes(how.AsSpan(16), Flags.RESOLVE_IN_ROOT | (noSymlinks ? Flags.RESOLVE_NO_SYMLINKS : Flags.RESOLVE_NO_MAGICLINKS));
+        BitConverter.TryWriteBytes(how.AsSpan(16), resolve);
         return plan.Bytes(how);
     }
 
@@ -29,7 +29,8 @@ public sealed class MountSteps(PlanBuilder plan)
     public Slot OpenInRoot(Arg root, string relative, long flags, string description, bool noSymlinks = false)
     {
         var slot = plan.NewSlot();
-        plan.Syscall(description, Sys.openat2, root, plan.String(relative.Length == 0 ? "." : relative), How(flags, noSymlinks), 24, result: slot);
+        plan.Syscall(description, Sys.openat2, root, plan.String(relative.Length == 0 ? "." : relative),
+            How(flags, Flags.RESOLVE_IN_ROOT | (noSymlinks ? Flags.RESOLVE_NO_SYMLINKS : Flags.RESOLVE_NO_MAGICLINKS)), 24, result: slot);
         return slot;
     }
 
@@ -39,11 +40,9 @@ public sealed class MountSteps(PlanBuilder plan)
     /// </summary>
     public Slot OpenBeneathSameMount(Arg dir, string relative, long flags, string description)
     {
-        var how = new byte[24];
-        BitConverter.TryWriteBytes(how.AsSpan(0), (ulong)(flags | Flags.O_CLOEXEC));
-        BitConverter.TryWriteBytes(how.AsSpan(16), Flags.RESOLVE_BENEATH | Flags.RESOLVE_NO_XDEV | Flags.RESOLVE_NO_SYMLINKS);
         var slot = plan.NewSlot();
-        plan.Syscall(description, Sys.openat2, dir, plan.String(relative), plan.Bytes(how), 24, result: slot);
+        plan.Syscall(description, Sys.openat2, dir, plan.String(relative),
+            How(flags, Flags.RESOLVE_BENEATH | Flags.RESOLVE_NO_XDEV | Flags.RESOLVE_NO_SYMLINKS), 24, result: slot);
         return slot;
     }
 

@@ -136,7 +136,7 @@ public static class RootfsCompiler
             if (isDir) steps.MkdirAll(root, dest, description);
             else steps.CreateFile(root, dest, description);
             // An id-mapped source was cloned and mapped by the parent (IdmappedMounts): only move it into place.
-            if (ctx.IdmappedMountFds.TryGetValue(i, out int idmapped)) steps.MoveMountOnto(root, dest, idmapped, description);
+            if (ctx.DetachedMountFds.TryGetValue(i, out int idmapped)) steps.MoveMountOnto(root, dest, idmapped, description);
             else steps.MountOnto(root, dest, source, null, Flags.MS_BIND | (recursive ? Flags.MS_REC : 0), null, description);
             long extra = opts.Flags & MountOptions.RemountableFlags;
             if (extra != 0) steps.Remount(root, dest, extra, description);
@@ -147,7 +147,7 @@ public static class RootfsCompiler
             // A tmpcopyup tmpfs was made and filled by the parent (TmpfsCopyUp): only move it into place.
             // proc and sysfs must land exactly where named: a symlinked /proc would move the LSM interface,
             // masked and read-only paths elsewhere (CVE-2023-28642 class).
-            if (ctx.CopyUpMountFds.TryGetValue(i, out int filled)) steps.MoveMountOnto(root, dest, filled, description);
+            if (ctx.DetachedMountFds.TryGetValue(i, out int filled)) steps.MoveMountOnto(root, dest, filled, description);
             else steps.MountOnto(root, dest, source ?? type, type, opts.Flags, opts.Data, description, noSymlinks: type is "proc" or "sysfs");
         }
         if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0)

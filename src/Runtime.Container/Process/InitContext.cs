@@ -31,10 +31,11 @@ public sealed class InitContext
     public string? SessionKeyring { get; init; }
     public bool NoPivot { get; init; }
     public int CapLastCap { get; init; } = 40;
-    /// <summary>Mount index to a detached, id-mapped clone of its source (see Mounts/IdmappedMounts).</summary>
-    public IReadOnlyDictionary<int, int> IdmappedMountFds { get; init; } = new Dictionary<int, int>();
-    /// <summary>Mount index to a detached tmpfs already filled from the rootfs (tmpcopyup, see Mounts/TmpfsCopyUp).</summary>
-    public IReadOnlyDictionary<int, int> CopyUpMountFds { get; init; } = new Dictionary<int, int>();
+    /// <summary>
+    /// Mount index to a detached mount the parent prepared, which the child only moves onto its target: an
+    /// id-mapped clone of a bind source (Mounts/IdmappedMounts) or a tmpfs filled from the rootfs (Mounts/TmpfsCopyUp).
+    /// </summary>
+    public IReadOnlyDictionary<int, int> DetachedMountFds { get; init; } = new Dictionary<int, int>();
     /// <summary>What a "cgroup" mount shows on this host (host directories of the container's cgroups).</summary>
     public CgroupMountSource? CgroupMount { get; init; }
 }

@@ -111,12 +111,13 @@ public static unsafe class ChildExecutor
     }
 
     // struct open_how { u64 flags; u64 mode; u64 resolve; }
-    private static long OpenInRoot(PlanHeader* plan, int rootFd, byte* path, long flags)
+    private static long OpenInRoot(PlanHeader* plan, int rootFd, byte* path, long flags,
+        ulong resolve = Flags.RESOLVE_IN_ROOT | Flags.RESOLVE_NO_MAGICLINKS)
     {
         ulong* how = stackalloc ulong[3];
         how[0] = (ulong)(flags | Flags.O_CLOEXEC);
         how[1] = 0;
-        how[2] = Flags.RESOLVE_IN_ROOT | Flags.RESOLVE_NO_MAGICLINKS;
+        how[2] = resolve;
         return Call(plan, Nr.openat2, rootFd, (long)path, (long)how, 24, 0, 0);
     }
 
@@ -232,14 +233,8 @@ public static unsafe class ChildExecutor
     private const ulong NullDeviceNumber = (1 << 8) | 3;
 
     /// <summary>Opens a path in the container refusing every symlink on the way (RESOLVE_NO_SYMLINKS).</summary>
-    private static long OpenNoSymlinks(PlanHeader* plan, byte* path, long flags)
-    {
-        ulong* how = stackalloc ulong[3];
-        how[0] = (ulong)(flags | Flags.O_CLOEXEC);
-        how[1] = 0;
-        how[2] = Flags.RESOLVE_IN_ROOT | Flags.RESOLVE_NO_SYMLINKS;
-        return Call(plan, Nr.openat2, Flags.AT_FDCWD, (long)path, (long)how, 24, 0, 0);
-    }
+    private static long OpenNoSymlinks(PlanHeader* plan, byte* path, long flags) =>
+        OpenInRoot(plan, Flags.AT_FDCWD, path, flags, Flags.RESOLVE_IN_ROOT | Flags.RESOLVE_NO_SYMLINKS);
 
     private static long ReadonlyPath(PlanHeader* plan, byte* path)
     {
