@@ -27,7 +27,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
         string bundle = Path.GetFullPath(options.Bundle);
         if (!Directory.Exists(bundle)) throw new ContainerException($"bundle {bundle}: no such file or directory");
         string? pidFile = options.PidFile is null ? null : Path.GetFullPath(options.PidFile);
-        var spec = LoadSpec(bundle, warn);
+        var spec = LoadSpec(bundle, warn, out byte[] configJson);
         var process = spec.Process!;
         string rootfs = Path.GetFullPath(Path.Combine(bundle, spec.Root!.Path));
         CheckConsoleArguments(process, options);
@@ -39,7 +39,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
         try
         {
             string dir = store.DirOf(options.Id);
-            store.WriteFile(options.Id, StateStore.ConfigCopy, SpecJson.SerializeToUtf8(spec));
+            store.WriteFile(options.Id, StateStore.ConfigCopy, configJson);
             using var namespaces = NamespaceSetup.Open(spec.Linux?.Namespaces);
             bool unprivileged = Posix.Geteuid() != 0;
             namespaces.SetgroupsDenied = unprivileged && namespaces.IsNew(NamespaceTypes.User);
@@ -172,10 +172,10 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
         OciVersion = spec.OciVersion, Id = id, Status = status, Pid = pid, Bundle = bundle, Annotations = spec.Annotations,
     };
 
-    private static Spec.Spec LoadSpec(string bundle, Action<string>? warn)
+    private static Spec.Spec LoadSpec(string bundle, Action<string>? warn, out byte[] configJson)
     {
         Spec.Spec spec;
-        try { spec = SpecLoader.LoadConfig(bundle); }
+        try { spec = SpecLoader.LoadConfig(bundle, out configJson); }
         catch (SpecException e) { throw new ContainerException(e.Message); }
         var result = SpecValidator.Check(spec, bundle, requireProcess: true);
         if (!result.IsValid) throw new ContainerException(string.Join("; ", result.Errors));

@@ -10,8 +10,15 @@ public static class SpecLoader
     public const string ConfigFileName = "config.json";
 
     /// <summary>Reads and parses <c>&lt;bundleDir&gt;/config.json</c>. Does not validate.</summary>
-    public static Spec LoadConfig(string bundleDir) =>
-        ParseConfig(ReadFile(Path.Combine(bundleDir, ConfigFileName), ConfigFileName), ConfigFileName);
+    public static Spec LoadConfig(string bundleDir) => LoadConfig(bundleDir, out _);
+
+    /// <summary>As <see cref="LoadConfig(string)"/>, also giving the file's bytes (create saves them as they are:
+    /// serializing the parsed spec again cost more than parsing it).</summary>
+    public static Spec LoadConfig(string bundleDir, out byte[] utf8Json)
+    {
+        utf8Json = ReadFile(Path.Combine(bundleDir, ConfigFileName), ConfigFileName);
+        return ParseConfig(utf8Json, ConfigFileName);
+    }
 
     public static Spec ParseConfig(ReadOnlySpan<byte> utf8Json, string source = ConfigFileName) =>
         Parse(utf8Json, SpecJsonContext.Default.Spec, source);
