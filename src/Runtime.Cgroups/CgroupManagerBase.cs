@@ -24,21 +24,21 @@ internal abstract class CgroupManagerBase : ICgroupManager
     /// <summary>The directory that answers GetPids/Exists.</summary>
     protected abstract string PrimaryDir { get; }
 
-    public void Create()
+    public void Create(LinuxResources? toBeSet = null)
     {
         foreach (var dir in Paths.AllDirs)
         {
             int made = CgroupFiles.MakeDirs(dir);
             _created[dir] = Math.Max(made, _created.GetValueOrDefault(dir));
         }
-        Prepare();
+        Prepare(toBeSet);
     }
 
     /// <summary>Whether the last Create() made <paramref name="dir"/> itself (not only found it).</summary>
     protected bool MadeByCreate(string dir) => _created.GetValueOrDefault(dir) > 0;
 
     /// <summary>Makes freshly created directories ready to accept tasks.</summary>
-    protected abstract void Prepare();
+    protected abstract void Prepare(LinuxResources? toBeSet);
 
     public abstract void Set(LinuxResources resources);
 

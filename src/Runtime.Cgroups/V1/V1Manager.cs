@@ -39,14 +39,14 @@ internal sealed class V1Manager : CgroupManagerBase
 
     public override FreezerState GetFreezerState() => Freezer?.State() ?? FreezerState.Undefined;
 
-    protected override void Prepare()
+    protected override void Prepare(LinuxResources? toBeSet)
     {
         if (Dir("cpuset") is { } cpuset)
             CpusetSubsystem.InheritFromParents(cpuset);
         // A cgroup we just made would inherit "allow every device" from its parent. Start it from the
-        // default allow list, as runc does when the spec has no device rules; Set applies the spec's rules.
+        // default allow list, as runc does when the spec has no device rules; Set applies the spec's rules (then it alone writes them).
         // A cgroup that already existed is someone else's: its rules are left alone unless Set is asked.
-        if (Dir("devices") is { } devices && MadeByCreate(devices))
+        if (Dir("devices") is { } devices && MadeByCreate(devices) && toBeSet?.Devices is null)
             _devices.Apply(devices, null);
     }
 

@@ -31,12 +31,12 @@ internal sealed class V2Manager : CgroupManagerBase
 
     protected override string PrimaryDir => Paths.Unified!;
 
-    protected override void Prepare()
+    protected override void Prepare(LinuxResources? toBeSet)
     {
         SubtreeControl.EnableDownTo(Paths.Unified!, WantedControllers);
         // A cgroup we just made allows every device; give it the default set, as v1 and runc do when the
         // spec has no device rules. Set applies the spec's rules. A cgroup that already existed is left alone.
-        if (MadeByCreate(Paths.Unified!))
+        if (MadeByCreate(Paths.Unified!) && toBeSet?.Devices is null)
             _devices.Apply(Paths.Unified!, null);
     }
 

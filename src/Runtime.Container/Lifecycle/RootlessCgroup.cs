@@ -18,7 +18,7 @@ public static class RootlessCgroup
     {
         try
         {
-            cgroup.Create();
+            cgroup.Create(resources);
             if (resources is not null) cgroup.Set(resources);
             return cgroup;
         }
