@@ -51,6 +51,9 @@ internal static class CgroupSignals
     public static void KillAll(ICgroupManager cgroup, Action<string>? warn)
     {
         if (!cgroup.Exists()) return;
+        // The usual case (a container that stopped by itself): nothing to freeze, signal or wait for.
+        try { if (cgroup.GetAllPids().Count == 0) return; }
+        catch (CgroupException) { return; }
         SignalAll(cgroup, Flags.SIGKILL, warn);
         long deadline = Environment.TickCount64 + ExitWaitMs;
         int delayMs = 1;

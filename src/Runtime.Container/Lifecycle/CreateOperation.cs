@@ -109,7 +109,10 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             var forChildren = namespaces.ForChildren(spec.Linux?.TimeOffsets);
             // The child starts in the rootfs's parent directory (see RootfsCompiler); we go back right after.
             Posix.Fchdir(rootfsParentFd, "unable to enter the rootfs's parent directory");
-            try { pid = InitLauncher.Fork(plan, cloneFlags, forChildren); }
+            // On a pure cgroup2 host the init is born in its cgroup (see InitLauncher.Fork); v1 hierarchies need the writes.
+            int cgroupFd = cgroup is { V2Path: { } v2 } && cgroup.Paths.V1.Count == 0 ? TryOpenCgroup(fds, v2) : -1;
+            bool bornInCgroup;
+            try { pid = InitLauncher.Fork(plan, cloneFlags, forChildren, cgroupFd, out bornInCgroup); }
             finally { Posix.Fchdir(ownCwd, "unable to return to the working directory"); }
             Posix.Close(syncWrite); fds.Remove(syncWrite);
             Posix.Close(goRead); fds.Remove(goRead);
@@ -124,7 +127,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             debug?.Invoke($"init forked: pid {pid}");
 
             if (namespaces.IsNew(NamespaceTypes.User)) ParentSideLimits.WriteIdMaps(pid, spec, namespaces.SetgroupsDenied);
-            cgroup = RootlessCgroup.AddProcess(cgroup, pid, spec.Linux?.Resources, rootless, debug);
+            if (!bornInCgroup) cgroup = RootlessCgroup.AddProcess(cgroup, pid, spec.Linux?.Resources, rootless, debug);
             ParentSideLimits.Apply(pid, process);
             Posix.WriteAll(goWrite, [1], "unable to release the container's init");
             int initPid = pid;
@@ -195,6 +198,13 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
     {
         fds.Add(fd);
         return fd;
+    }
+
+    /// <summary>An fd clone3 accepts (not O_PATH), or -1: then the init joins its cgroup by cgroup.procs.</summary>
+    private static int TryOpenCgroup(List<int> fds, string dir)
+    {
+        int fd = Posix.TryOpen(dir, Flags.O_RDONLY | Flags.O_DIRECTORY);
+        return fd < 0 ? -1 : Track(fds, fd);
     }
 
     private static int OpenDir(string path, string field)
