@@ -25,8 +25,6 @@ public class FaultInjectionTests(ITestOutputHelper output) : IntegrationTest
     /// <summary>Every dir the container's cgroup may have, in every hierarchy (see Runtime.CgroupDirsFor).</summary>
     private static string[] CgroupDirs(Harness.Runtime r, string id) => r.CgroupDirsFor(id).ToArray();
 
-    private static string[] CgroupProcs(Harness.Runtime r, string id) => CgroupDirs(r, id).Select(d => Path.Combine(d, "cgroup.procs")).ToArray();
-
     /// <summary>The dirs of one hierarchy in the middle of the host's list: a kill there leaves some hierarchies made.</summary>
     private static string[] MiddleHierarchy(Harness.Runtime r, string id)
     {
@@ -40,8 +38,10 @@ public class FaultInjectionTests(ITestOutputHelper output) : IntegrationTest
         new("create: state dir made, nothing in it yet", "openat", (r, id) => StateFiles(r, id, "config.json"), Pick.First),
         new("create: cgroup half made (some hierarchies)", "mkdir", MiddleHierarchy, Pick.First),
         new("create: cgroup made, before the fork", "mknodat", (r, id) => StateFiles(r, id, "exec.fifo"), Pick.First),
-        new("create: after the fork, before the init joins its cgroup", "openat", CgroupProcs, Pick.First),
-        new("create: init in its cgroup but one hierarchy, not yet released", "openat", CgroupProcs, Pick.Last),
+        // The init joins its cgroups itself (v1 tasks files, clone3 into cgroup2; see InitCgroupJoin), so these
+        // are placed by the fork: the parent's first close after it, and its first read (the go byte is written).
+        FaultPoint.AfterTheFork("create: after the fork, before the init is released", "close"),
+        FaultPoint.AfterTheFork("create: init released, before it is ready", "read"),
         new("create: init ready, before state.json is written", "rename", (r, id) => StateFiles(r, id, "state.json"), Pick.Last,
             PathFilter: false),
     ];

@@ -16,15 +16,23 @@ public enum Pick { First, Middle, Last }
 /// rewritten, since the count of calls does not depend on the id.
 /// </summary>
 public sealed record FaultPoint(string Name, string Syscall, Func<Runtime, string, IReadOnlyList<string>> Paths, Pick Which,
-    bool PathFilter = true)
+    bool PathFilter = true, bool AfterFork = false)
 {
+    /// <summary>
+    /// A call with no path to find it by, placed by the fork instead: <see cref="AfterFork"/> points hit the first
+    /// <see cref="Syscall"/> after the clone that makes the init (clone3 or clone with SIGCHLD; the runtime's own
+    /// threads are clone3s without it). The dry run traces both; the count of calls before the fork is fixed.
+    /// </summary>
+    public static FaultPoint AfterTheFork(string name, string syscall) => new(name, syscall, (_, _) => [], Pick.First, false, true);
+
     public override string ToString() => Name;
 
     /// <summary>strace and its options for one run: a dry run (when is null: trace only) or the fault itself.</summary>
     public IReadOnlyList<string> StracePrefix(Runtime r, string id, string log, int? when)
     {
         RequireStrace();
-        var words = new List<string> { "strace", "-qq", "-o", log, "-e", "trace=" + Syscall };
+        string traced = AfterFork && when is null ? $"{Syscall},clone,clone3" : Syscall;
+        var words = new List<string> { "strace", "-qq", "-o", log, "-e", "trace=" + traced };
         if (when is { } n) words.AddRange(["-e", $"inject={Syscall}:signal=KILL:when={n}"]);
         if (PathFilter)
             foreach (var p in Paths(r, id)) words.AddRange(["-P", p]);
@@ -37,10 +45,21 @@ public sealed record FaultPoint(string Name, string Syscall, Func<Runtime, strin
     /// </summary>
     public int Resolve(Runtime r, Action<string, IReadOnlyList<string>> dryRun)
     {
-        if (PathFilter && Which == Pick.First) return 1;
+        if (PathFilter && Which == Pick.First && !AfterFork) return 1;
         var id = Runtime.NewId();
         var log = r.TempPath($"strace-dry-{id}.log");
         dryRun(id, StracePrefix(r, id, log, null));
+        if (AfterFork)
+        {
+            var lines = File.ReadAllLines(log);
+            int fork = Array.FindIndex(lines, l => (l.StartsWith("clone3(", StringComparison.Ordinal) || l.StartsWith("clone(", StringComparison.Ordinal))
+                && l.Contains("SIGCHLD", StringComparison.Ordinal));
+            Assert.True(fork >= 0, $"fault point '{Name}': the dry run made no fork:\n{string.Join('\n', lines)}");
+            int before = lines.Take(fork).Count(l => l.StartsWith(Syscall + "(", StringComparison.Ordinal));
+            Assert.True(lines.Skip(fork).Any(l => l.StartsWith(Syscall + "(", StringComparison.Ordinal)),
+                $"fault point '{Name}': no {Syscall} after the fork in the dry run:\n{string.Join('\n', lines)}");
+            return before + 1;
+        }
         var calls = File.ReadAllLines(log).Where(l => l.StartsWith(Syscall + "(", StringComparison.Ordinal)).ToList();
         var paths = Paths(r, id);
         var matching = Enumerable.Range(1, calls.Count)

@@ -87,6 +87,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             var (seccompParent, seccompChild) = SeccompFilterBuilder.UsesNotify(spec.Linux?.Seccomp) ? SeccompListener.SocketPair() : (-1, -1);
             if (seccompParent >= 0) { Track(fds, seccompParent); Track(fds, seccompChild); }
 
+            var join = InitCgroupJoin.Open(cgroup, fds);
             int lastCap = Capabilities.LastCap();
             var ctx = new InitContext
             {
@@ -98,6 +99,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                 SessionKeyring = options.NoNewKeyring ? null : "_ses." + options.Id, NoPivot = options.NoPivot,
                 CapLastCap = lastCap, // A mount is id-mapped (bind) or copied up (tmpfs), never both.
                 DetachedMountFds = idmapped.Fds.Concat(copyUp.Fds).ToDictionary(), CgroupMount = cgroup is null ? null : CgroupMountSources.For(cgroup),
+                CgroupTaskFds = join.TaskFds,
             };
             var builder = InitPlanCompiler.Compile(ctx, namespaces, HomeDirectory.Lookup(rootfs, process.User.Uid));
             using var plan = builder.Build(syncWrite);
@@ -109,10 +111,8 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             var forChildren = namespaces.ForChildren(spec.Linux?.TimeOffsets);
             // The child starts in the rootfs's parent directory (see RootfsCompiler); we go back right after.
             Posix.Fchdir(rootfsParentFd, "unable to enter the rootfs's parent directory");
-            // On a pure cgroup2 host the init is born in its cgroup (see InitLauncher.Fork); v1 hierarchies need the writes.
-            int cgroupFd = cgroup is { V2Path: { } v2 } && cgroup.Paths.V1.Count == 0 ? TryOpenCgroup(fds, v2) : -1;
             bool bornInCgroup;
-            try { pid = InitLauncher.Fork(plan, cloneFlags, forChildren, cgroupFd, out bornInCgroup); }
+            try { pid = InitLauncher.Fork(plan, cloneFlags, forChildren, join.UnifiedFd, out bornInCgroup); }
             finally { Posix.Fchdir(ownCwd, "unable to return to the working directory"); }
             Posix.Close(syncWrite); fds.Remove(syncWrite);
             Posix.Close(goRead); fds.Remove(goRead);
@@ -127,7 +127,9 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             debug?.Invoke($"init forked: pid {pid}");
 
             if (namespaces.IsNew(NamespaceTypes.User)) ParentSideLimits.WriteIdMaps(pid, spec, namespaces.SetgroupsDenied);
-            if (!bornInCgroup) cgroup = RootlessCgroup.AddProcess(cgroup, pid, spec.Linux?.Resources, rootless, debug);
+            // Whatever the child and the clone did not cover, the parent writes (cgroup.procs: idempotent for the rest).
+            if (cgroup is not null && !join.Complete(cgroup, bornInCgroup))
+                cgroup = RootlessCgroup.AddProcess(cgroup, pid, spec.Linux?.Resources, rootless, debug);
             ParentSideLimits.Apply(pid, process);
             Posix.WriteAll(goWrite, [1], "unable to release the container's init");
             int initPid = pid;
@@ -198,13 +200,6 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
     {
         fds.Add(fd);
         return fd;
-    }
-
-    /// <summary>An fd clone3 accepts (not O_PATH), or -1: then the init joins its cgroup by cgroup.procs.</summary>
-    private static int TryOpenCgroup(List<int> fds, string dir)
-    {
-        int fd = Posix.TryOpen(dir, Flags.O_RDONLY | Flags.O_DIRECTORY);
-        return fd < 0 ? -1 : Track(fds, fd);
     }
 
     private static int OpenDir(string path, string field)

@@ -38,6 +38,8 @@ public sealed class InitContext
     public IReadOnlyDictionary<int, int> DetachedMountFds { get; init; } = new Dictionary<int, int>();
     /// <summary>What a "cgroup" mount shows on this host (host directories of the container's cgroups).</summary>
     public CgroupMountSource? CgroupMount { get; init; }
+    /// <summary>v1 <c>tasks</c> files the child writes "0" to, joining its cgroups itself (see Lifecycle/InitCgroupJoin).</summary>
+    public IReadOnlyList<(int Fd, string Controller)> CgroupTaskFds { get; init; } = [];
 }
 
 /// <summary>
