@@ -1,35 +1,8 @@
-using System.Net.Sockets;
-
 namespace Runtime.Integration.Tests;
 
 /// <summary>terminal: true with --console-socket: the runtime sends exactly one pty master fd (SCM_RIGHTS).</summary>
 public class ConsoleTests : IntegrationTest
 {
-    private sealed class ConsoleSocket : IDisposable
-    {
-        public string Path { get; }
-        private readonly Socket _listener;
-        public ConsoleSocket(string path)
-        {
-            Path = path;
-            _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            _listener.Bind(new UnixDomainSocketEndPoint(path));
-            _listener.Listen(4);
-        }
-
-        /// <summary>Accepts the runtime's connection and receives its one message.</summary>
-        public (List<int> Fds, byte[] Payload, int CmsgCount, int Flags) Receive(TimeSpan timeout)
-        {
-            var accept = _listener.AcceptAsync();
-            Assert.True(accept.Wait(timeout), "the runtime never connected to the console socket");
-            using var conn = accept.Result;
-            conn.ReceiveTimeout = (int)timeout.TotalMilliseconds;
-            return Native.RecvFds((int)conn.Handle);
-        }
-
-        public void Dispose() { _listener.Dispose(); try { File.Delete(Path); } catch { } }
-    }
-
     private Bundle TtyBundle(string script)
     {
         var b = R.NewBundle().Sh(script);

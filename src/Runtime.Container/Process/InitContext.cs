@@ -38,6 +38,8 @@ public sealed class InitContext
     public IReadOnlyDictionary<int, int> DetachedMountFds { get; init; } = new Dictionary<int, int>();
     /// <summary>What a "cgroup" mount shows on this host (host directories of the container's cgroups).</summary>
     public CgroupMountSource? CgroupMount { get; init; }
+    /// <summary>The LSMs the host runs (process.apparmorProfile, process.selinuxLabel need theirs).</summary>
+    public Security.LsmHost Lsm { get; init; }
 }
 
 /// <summary>
