@@ -85,4 +85,39 @@ public class ConsoleTests : IntegrationTest
         var r = R.Create(b, id, "--console-socket", cs.Path).Fails();
         Assert.Contains("console", r.Stderr, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>
+    /// A console socket whose listener stopped accepting and whose backlog is full: connect(2) would wait for it
+    /// forever. create gives up after a bounded wait and says why, leaving nothing behind. (runc 1.1.5 blocks in
+    /// connect until the listener accepts, so this runs against runsharp only.)
+    /// </summary>
+    [Fact]
+    public void ConsoleSocketThatAcceptsNothing_FailsCreate_InsteadOfHanging() => Env.RunsharpOnly(() =>
+    {
+        string path = R.TempPath("full.sock");
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        listener.Listen(1);
+        var queued = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            // Fill the backlog: non-blocking connects succeed until it is full, then say EAGAIN.
+            for (int i = 0; i < 64; i++)
+            {
+                var c = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified) { Blocking = false };
+                try { c.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path)); queued.Add(c); }
+                catch (System.Net.Sockets.SocketException) { c.Dispose(); break; }
+            }
+            Assert.InRange(queued.Count, 1, 63);
+            var id = NewId();
+            var r = R.Create(TtyBundle("true"), id, new ExecOptions { Timeout = TimeSpan.FromSeconds(60) }, "--console-socket", path).Fails();
+            Assert.Contains("console socket", r.Stderr);
+            Assert.Contains("backlog", r.Stderr);
+            Assert.False(Directory.Exists(Path.Combine(R.Root, id)));
+        }
+        finally
+        {
+            foreach (var c in queued) c.Dispose();
+        }
+    });
 }
