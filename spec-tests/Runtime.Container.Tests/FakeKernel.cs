@@ -76,17 +76,80 @@ public static unsafe class FakeKernel
     private static long _failResult;
     private static int _failRemaining;
 
+    // An openat2 of this exact path returns _failPathResult (a symlink or a mount found on the way).
+    private static readonly byte[] FailPath = new byte[SnapLen];
+    private static long _failPathResult;
+
+    /// <summary>Every openat2 of <paramref name="path"/> returns <paramref name="result"/>.</summary>
+    public static void FailOpenOf(string path, long result)
+    {
+        Array.Clear(FailPath);
+        System.Text.Encoding.UTF8.GetBytes(path, FailPath);
+        _failPathResult = result;
+    }
+
+    private static bool IsFailPath(byte* path)
+    {
+        if (_failPathResult == 0) return false;
+        for (int i = 0; i < FailPath.Length; i++)
+        {
+            if (path[i] != FailPath[i]) return false;
+            if (path[i] == 0) return true;
+        }
+        return false;
+    }
+
     // EINTR injection: the first N calls with this nr return -EINTR.
     private static long _eintrNr = -1;
     private static int _eintrRemaining;
 
-    private static long _devNullFd = -1;
+    /// <summary>What an fd the fake handed out is, so fstat and fstatfs can answer as the kernel would.</summary>
+    public enum FdKind : byte { Other, DevNull, ProcRoot, ProcDir, ProcFile, Ptmx }
 
-    private static bool IsDevNull(byte* path)
+    private static readonly FdKind[] Kinds = new FdKind[Capacity];
+
+    /// <summary>fds of this kind report a tmpfs (fstatfs) and a fresh inode (fstat): a look-alike someone mounted there.</summary>
+    public static FdKind Foreign = FdKind.Other;
+
+    public const long TmpfsMagic = 0x01021994;
+
+    private static bool Is(byte* path, ReadOnlySpan<byte> z)
     {
-        ReadOnlySpan<byte> devNull = "/dev/null\0"u8;
-        for (int i = 0; i < devNull.Length; i++) if (path[i] != devNull[i]) return false;
+        for (int i = 0; i < z.Length; i++) if (path[i] != z[i]) return false;
         return true;
+    }
+
+    private static bool IsDevNull(byte* path) => Is(path, "/dev/null\0"u8);
+
+    private static FdKind KindOf(long fd) => fd >= FirstFd && fd - FirstFd < Capacity ? Kinds[fd - FirstFd] : FdKind.Other;
+
+    private static long NewFd(FdKind kind)
+    {
+        long fd = _nextFd++;
+        if (fd - FirstFd < Capacity) Kinds[fd - FirstFd] = kind;
+        return fd;
+    }
+
+    /// <summary>openat2's answer: the kind follows from the path, and from the directory fd it is opened below.</summary>
+    private static FdKind KindOfOpen(long dirFd, byte* path)
+    {
+        if (IsDevNull(path)) return FdKind.DevNull;
+        if (Is(path, "proc\0"u8)) return FdKind.ProcRoot;
+        if (Is(path, "proc/sys\0"u8)) return FdKind.ProcDir;
+        if (Is(path, "dev/pts/ptmx\0"u8)) return FdKind.Ptmx;
+        var dir = KindOf(dirFd);
+        if (dir is FdKind.ProcRoot or FdKind.ProcDir) return Is(path, "thread-self\0"u8) ? FdKind.ProcDir : FdKind.ProcFile;
+        return FdKind.Other;
+    }
+
+    /// <summary>open("/proc/self/fd/N") reopens N: the new fd is the same file.</summary>
+    private static FdKind KindOfReopen(byte* path)
+    {
+        ReadOnlySpan<byte> prefix = "/proc/self/fd/"u8;
+        for (int i = 0; i < prefix.Length; i++) if (path[i] != prefix[i]) return FdKind.Other;
+        long n = 0;
+        for (byte* d = path + prefix.Length; *d >= '0' && *d <= '9'; d++) n = n * 10 + (*d - '0');
+        return KindOf(n);
     }
 
     /// <summary>File mode newfstatat/fstat report.</summary>
@@ -108,7 +171,9 @@ public static unsafe class FakeKernel
         StatMode = Flags.S_IFREG | 0x1ed;
         StatResult = 0;
         SyncFd = 99;
-        _devNullFd = -1;
+        Foreign = FdKind.Other;
+        Array.Clear(Kinds);
+        _failPathResult = 0;
     }
 
     /// <summary>The first call <paramref name="nr"/> (with first argument <paramref name="a0"/>, if given) returns <paramref name="result"/>.</summary>
@@ -152,11 +217,13 @@ public static unsafe class FakeKernel
         switch (nr)
         {
             case Nr.open:
+                return NewFd(KindOfReopen((byte*)a0));
             case Nr.openat:
-                return _nextFd++;
+                return NewFd(FdKind.Other);
             case Nr.openat2:
-                if (IsDevNull((byte*)a1)) _devNullFd = _nextFd;
-                return _nextFd++;
+                return IsFailPath((byte*)a1) ? _failPathResult : NewFd(KindOfOpen(a0, (byte*)a1));
+            case Nr.ioctl when a1 == Flags.TIOCGPTPEER:
+                return NewFd(FdKind.Other);
             case Nr.read:
                 if (a2 > 0) *(byte*)a1 = 1;
                 return 1;
@@ -172,13 +239,42 @@ public static unsafe class FakeKernel
                 *(uint*)((byte*)a2 + 24) = StatMode;
                 return 0;
             case Nr.fstat:
-                // The container's /dev/null is the real null device (char 1:3), as MaskPath checks.
-                *(uint*)((byte*)a1 + 24) = a0 == _devNullFd ? Flags.S_IFCHR | 0x1b6 : StatMode;
-                *(ulong*)((byte*)a1 + 40) = a0 == _devNullFd ? (1UL << 8) | 3 : 0;
+                Fstat(KindOf(a0), (byte*)a1);
                 return 0;
+            case Nr.fstatfs:
+            {
+                var kind = KindOf(a0);
+                *(long*)a1 = kind == Foreign && kind != FdKind.Other ? TmpfsMagic : kind switch
+                {
+                    FdKind.ProcRoot or FdKind.ProcDir or FdKind.ProcFile => Flags.PROC_SUPER_MAGIC,
+                    FdKind.Ptmx => Flags.DEVPTS_SUPER_MAGIC,
+                    _ => TmpfsMagic,
+                };
+                return 0;
+            }
             default:
                 return 0;
         }
+    }
+
+    /// <summary>
+    /// struct stat as the kernel fills it for each kind: /dev/null is char 1:3, the procfs root is inode 1, the devpts
+    /// ptmx is char 5:2 with inode 2 (the files MaskPath, ProcfsSteps and the console check for). A foreign one is a
+    /// plain file with a high inode.
+    /// </summary>
+    private static void Fstat(FdKind kind, byte* st)
+    {
+        uint mode = StatMode;
+        ulong ino = 1000, rdev = 0;
+        if (kind == Foreign && kind != FdKind.Other) { mode = Flags.S_IFREG | 0x1a4; ino = 4242; }
+        else if (kind == FdKind.DevNull) { mode = Flags.S_IFCHR | 0x1b6; rdev = (1UL << 8) | 3; }
+        else if (kind == FdKind.ProcRoot) { mode = Flags.S_IFDIR | 0x16d; ino = 1; }
+        else if (kind == FdKind.ProcDir) mode = Flags.S_IFDIR | 0x16d;
+        else if (kind == FdKind.ProcFile) mode = Flags.S_IFREG | 0x1a4;
+        else if (kind == FdKind.Ptmx) { mode = Flags.S_IFCHR | 0x1b6; ino = 2; rdev = (5UL << 8) | 2; }
+        *(ulong*)(st + 8) = ino;
+        *(uint*)(st + 24) = mode;
+        *(ulong*)(st + 40) = rdev;
     }
 
     /// <summary>Copies the string arguments of calls that take paths or names (allocation-free).</summary>

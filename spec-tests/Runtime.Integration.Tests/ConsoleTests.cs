@@ -1,35 +1,8 @@
-using System.Net.Sockets;
-
 namespace Runtime.Integration.Tests;
 
 /// <summary>terminal: true with --console-socket: the runtime sends exactly one pty master fd (SCM_RIGHTS).</summary>
 public class ConsoleTests : IntegrationTest
 {
-    private sealed class ConsoleSocket : IDisposable
-    {
-        public string Path { get; }
-        private readonly Socket _listener;
-        public ConsoleSocket(string path)
-        {
-            Path = path;
-            _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            _listener.Bind(new UnixDomainSocketEndPoint(path));
-            _listener.Listen(4);
-        }
-
-        /// <summary>Accepts the runtime's connection and receives its one message.</summary>
-        public (List<int> Fds, byte[] Payload, int CmsgCount, int Flags) Receive(TimeSpan timeout)
-        {
-            var accept = _listener.AcceptAsync();
-            Assert.True(accept.Wait(timeout), "the runtime never connected to the console socket");
-            using var conn = accept.Result;
-            conn.ReceiveTimeout = (int)timeout.TotalMilliseconds;
-            return Native.RecvFds((int)conn.Handle);
-        }
-
-        public void Dispose() { _listener.Dispose(); try { File.Delete(Path); } catch { } }
-    }
-
     private Bundle TtyBundle(string script)
     {
         var b = R.NewBundle().Sh(script);
@@ -112,4 +85,39 @@ public class ConsoleTests : IntegrationTest
         var r = R.Create(b, id, "--console-socket", cs.Path).Fails();
         Assert.Contains("console", r.Stderr, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>
+    /// A console socket whose listener stopped accepting and whose backlog is full: connect(2) would wait for it
+    /// forever. create gives up after a bounded wait and says why, leaving nothing behind. (runc 1.1.5 blocks in
+    /// connect until the listener accepts, so this runs against runsharp only.)
+    /// </summary>
+    [Fact]
+    public void ConsoleSocketThatAcceptsNothing_FailsCreate_InsteadOfHanging() => Env.RunsharpOnly(() =>
+    {
+        string path = R.TempPath("full.sock");
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+        listener.Listen(1);
+        var queued = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            // Fill the backlog: non-blocking connects succeed until it is full, then say EAGAIN.
+            for (int i = 0; i < 64; i++)
+            {
+                var c = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified) { Blocking = false };
+                try { c.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path)); queued.Add(c); }
+                catch (System.Net.Sockets.SocketException) { c.Dispose(); break; }
+            }
+            Assert.InRange(queued.Count, 1, 63);
+            var id = NewId();
+            var r = R.Create(TtyBundle("true"), id, new ExecOptions { Timeout = TimeSpan.FromSeconds(60) }, "--console-socket", path).Fails();
+            Assert.Contains("console socket", r.Stderr);
+            Assert.Contains("backlog", r.Stderr);
+            Assert.False(Directory.Exists(Path.Combine(R.Root, id)));
+        }
+        finally
+        {
+            foreach (var c in queued) c.Dispose();
+        }
+    });
 }

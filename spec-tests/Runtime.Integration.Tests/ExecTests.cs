@@ -196,6 +196,8 @@ public class ExecTests : IntegrationTest
             Assert.Contains("/dev/pts/", output);
         }
         finally { foreach (var fd in fds) Native.close(fd); }
+        // The exec'd process gets a pty of its own; nothing is mounted over the container's /dev/console for it.
+        Assert.Equal("0", R.Exec("exec", id, "sh", "-c", "grep -c ' /dev/console ' /proc/self/mountinfo; true").Ok().Stdout.Trim());
     }
 
     [Fact]

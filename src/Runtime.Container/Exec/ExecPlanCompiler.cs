@@ -25,6 +25,7 @@ public sealed class ExecContext
     public int CapLastCap { get; init; } = 40;
     public SeccompProgram? Seccomp { get; init; }
     public string? Home { get; init; }
+    public LsmHost Lsm { get; init; }
 }
 
 /// <summary>
@@ -54,10 +55,11 @@ public static class ExecPlanCompiler
         }
         if (ctx.ChrootPath is not null)
             plan.Syscall($"unable to chroot into {ctx.ChrootPath}", Sys.chroot, plan.String(ctx.ChrootPath));
-        if (process.Terminal) ConsoleCompiler.Compile(plan, ctx.ConsoleSocketFd, process.ConsoleSize);
+        // The init's /dev/console stays as it is: an exec'd process only gets a pty of its own (as runc).
+        if (process.Terminal) ConsoleCompiler.Compile(plan, ctx.ConsoleSocketFd, process.ConsoleSize, bindConsole: false);
         WorkingDirectoryCompiler.Compile(plan, process);
 
-        LinuxSecurityModules.Compile(plan, process);
+        LinuxSecurityModules.Compile(plan, process, ctx.Lsm);
         var caps = process.Capabilities ?? new Spec.LinuxCapabilities();
         if (!process.NoNewPrivileges) SeccompCompiler.CompileLoad(plan, ctx.Seccomp, ctx.PreserveFds);
         CapabilityCompiler.CompileBoundingDrop(plan, caps, ctx.CapLastCap);

@@ -100,6 +100,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                 CapLastCap = lastCap, // A mount is id-mapped (bind) or copied up (tmpfs), never both.
                 DetachedMountFds = idmapped.Fds.Concat(copyUp.Fds).ToDictionary(), CgroupMount = cgroup is null ? null : CgroupMountSources.For(cgroup),
                 CgroupTaskFds = join.TaskFds,
+                Lsm = LsmHost.Detect(),
             };
             var builder = InitPlanCompiler.Compile(ctx, namespaces, HomeDirectory.Lookup(rootfs, process.User.Uid));
             using var plan = builder.Build(syncWrite);

@@ -99,6 +99,7 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
                 PreserveFds = options.PreserveFds, CapLastCap = lastCap,
                 Seccomp = SeccompFilterBuilder.Build(spec.Linux?.Seccomp),
                 Home = HomeDirectory.Lookup(record.Rootfs, process.User.Uid),
+                Lsm = LsmHost.Detect(),
             };
             var builder = ExecPlanCompiler.Compile(ctx);
             using var plan = builder.Build(syncWrite);

@@ -14,7 +14,7 @@ public sealed class MountSteps(PlanBuilder plan)
     public PlanBuilder Plan => plan;
 
     /// <summary>open_how for openat2: flags, mode, resolve.</summary>
-    private ArenaRef How(long flags, ulong resolve)
+    public ArenaRef How(long flags, ulong resolve)
     {
         var how = new byte[24];
         BitConverter.TryWriteBytes(how.AsSpan(0), (ulong)(flags | Flags.O_CLOEXEC));

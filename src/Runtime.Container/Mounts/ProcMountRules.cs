@@ -30,13 +30,11 @@ public static class ProcMountRules
             "the files lxcfs replaces may be mounted over (/proc/cpuinfo, /proc/meminfo, /proc/uptime, ...)");
     }
 
-    private const long ProcSuperMagic = 0x9fa0;
-
     private static unsafe bool IsProcfs(string path)
     {
         // struct statfs: f_type is the first field.
         long* buf = stackalloc long[15];
         fixed (byte* p = Linux.Posix.Z(path))
-            return Linux.Native.RawSyscall.Invoke(Linux.Native.Sys.statfs, (long)p, (long)buf) == 0 && buf[0] == ProcSuperMagic;
+            return Linux.Native.RawSyscall.Invoke(Linux.Native.Sys.statfs, (long)p, (long)buf) == 0 && buf[0] == Linux.Native.Flags.PROC_SUPER_MAGIC;
     }
 }

@@ -31,10 +31,11 @@ public static class SysctlCompiler
     {
         if (sysctl is null || sysctl.Count == 0) return;
         var steps = new MountSteps(plan);
+        var procfs = new ProcfsSteps(steps);
         // Every key is opened below one fd on the container's /proc/sys without crossing a mount (CVE-2025-52881
-        // class: a file bound over a sysctl would otherwise take the write meant for the kernel).
-        var procSys = steps.OpenInRoot(Flags.AT_FDCWD, "proc/sys", Flags.O_PATH | Flags.O_DIRECTORY,
-            "unable to open /proc/sys in the container (linux.sysctl)");
+        // class: a file bound over a sysctl would otherwise take the write meant for the kernel), and both the
+        // directory and each file are proven to be procfs (a rootfs without a proc mount has no /proc/sys to write).
+        var procSys = procfs.OpenDirectory("proc/sys", root: false, "linux.sysctl");
         foreach (var (key, value) in sysctl.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             string field = $"linux.sysctl[\"{key}\"]";
@@ -44,7 +45,7 @@ public static class SysctlCompiler
             if (ns is null || !namespaces.Has(ns))
                 throw new ContainerException($"{field}: sysctl \"{key}\" is not in a separate kernel namespace");
             string what = $"unable to set sysctl {key}={value} ({field})";
-            var fd = steps.OpenBeneathSameMount(procSys, key.Replace('.', '/'), Flags.O_WRONLY, what);
+            var fd = procfs.OpenFileForWriting(procSys, key.Replace('.', '/'), "/proc/sys/" + key.Replace('.', '/'), what, field);
             var bytes = Encoding.UTF8.GetBytes(value);
             plan.Syscall(what, Sys.write, fd, plan.Bytes(bytes), bytes.Length);
             steps.Close(fd);

@@ -40,6 +40,8 @@ public sealed class InitContext
     public CgroupMountSource? CgroupMount { get; init; }
     /// <summary>v1 <c>tasks</c> files the child writes "0" to, joining its cgroups itself (see Lifecycle/InitCgroupJoin).</summary>
     public IReadOnlyList<(int Fd, string Controller)> CgroupTaskFds { get; init; } = [];
+    /// <summary>The LSMs the host runs (process.apparmorProfile, process.selinuxLabel need theirs).</summary>
+    public Security.LsmHost Lsm { get; init; }
 }
 
 /// <summary>

@@ -134,6 +134,7 @@ public static unsafe class InitLauncher
     {
         string what = rec.Step >= 0 && rec.Step < descriptions.Count ? descriptions[rec.Step] : $"step {rec.Step}";
         if (rec.Aux == SyncRecord.AuxNotInPath) return $"{what}: executable file not found in $PATH";
+        if (rec.Aux == SyncRecord.AuxUnexpectedFile) return what; // the step says what the file should have been
         if (rec.Aux == SyncRecord.AuxNotNullDevice) return $"{what}: /dev/null in the container is not the null device (char 1:3 reached without symlinks): {Errno.Message(rec.Errno)}";
         return $"{what}: {Errno.Message(rec.Errno)}";
     }

@@ -92,12 +92,13 @@ public static class InitPlanCompiler
         SysctlCompiler.Compile(plan, spec.Linux?.Sysctl, namespaces);
         // After sysctl (which writes through /proc/sys), as runc orders it.
         if (namespaces.Has(NamespaceTypes.Mount)) RootfsCompiler.CompilePostPivot(plan, spec);
-        if (process.Terminal) ConsoleCompiler.Compile(plan, ctx.ConsoleSocketFd, process.ConsoleSize);
+        // Without a mount namespace of its own the bind would land in the host's mount table: no /dev/console then.
+        if (process.Terminal) ConsoleCompiler.Compile(plan, ctx.ConsoleSocketFd, process.ConsoleSize, bindConsole: namespaces.Has(NamespaceTypes.Mount));
         RootfsCompiler.CompileReadonlyRoot(plan, spec);
         WorkingDirectoryCompiler.Compile(plan, process);
 
         ProcessAttributesCompiler.Compile(plan, spec);
-        LinuxSecurityModules.Compile(plan, process);
+        LinuxSecurityModules.Compile(plan, process, ctx.Lsm);
         // No capabilities object means every set empty, bounding included (runc does the same).
         var caps = process.Capabilities ?? new LinuxCapabilities();
         // Without no_new_privs, loading seccomp needs CAP_SYS_ADMIN: before the user switch and capset (runc's order).

@@ -53,7 +53,12 @@ public static class Flags
 
     // ioctl
     public const uint TIOCSCTTY = 0x540E, TIOCGPTN = 0x80045430, TIOCSPTLCK = 0x40045431, TIOCSWINSZ = 0x5414,
-        NS_GET_NSTYPE = 0xB703;
+        TIOCGPTPEER = 0x5441, NS_GET_NSTYPE = 0xB703;
+
+    // statfs(2) f_type values, and fixed inode numbers the kernel gives a filesystem's well-known files
+    public const long PROC_SUPER_MAGIC = 0x9fa0, DEVPTS_SUPER_MAGIC = 0x1cd1;
+    /// <summary>The root of every procfs mount (PROC_ROOT_INO) and the ptmx of every devpts mount (mknod_ptmx).</summary>
+    public const long PROC_ROOT_INO = 1, DEVPTS_PTMX_INO = 2;
 
     public const int CLOSE_RANGE_CLOEXEC = 4;
     public const int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;

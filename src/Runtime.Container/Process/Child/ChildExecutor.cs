@@ -48,7 +48,8 @@ public static unsafe class ChildExecutor
             case StepKind.MaskPath: return MaskPath(plan, (byte*)a[0], (byte*)a[1], (byte*)a[2], aux);
             case StepKind.ReadonlyPath: return ReadonlyPath(plan, (byte*)a[0]);
             case StepKind.Remount: return Remount(plan, (byte*)a[0], a[1]);
-            case StepKind.SetupConsole: return SetupConsole(plan, (int)a[0], (byte*)a[1], (byte*)a[2], (byte*)a[3]);
+            case StepKind.VerifyInode: return VerifyInode(plan, (int)a[0], a[1], a[2], a[3], a[4], aux);
+            case StepKind.AdoptTerminal: return AdoptTerminal(plan, (int)a[0]);
             case StepKind.ResolveExecutable: return ResolveExecutable(plan, (byte**)a[0], a[1] != 0, aux);
             case StepKind.ReadByte: return ReadByte(plan, (int)a[0]);
             case StepKind.ResetSignals: return ResetSignals(plan);
@@ -210,12 +211,8 @@ public static unsafe class ChildExecutor
             if (nul < 0) { *aux = SyncRecord.AuxNotNullDevice; r = nul; }
             else
             {
-                r = Call(plan, Nr.fstat, nul, (long)stat, 0, 0, 0, 0);
-                if (r >= 0 && ((*(uint*)(stat + 24) & Flags.S_IFMT) != Flags.S_IFCHR || *(ulong*)(stat + 40) != NullDeviceNumber))
-                {
-                    *aux = SyncRecord.AuxNotNullDevice;
-                    r = -EPERM;
-                }
+                r = VerifyInode(plan, (int)nul, 0, 0, Flags.S_IFCHR, (long)NullDeviceNumber, aux);
+                if (r < 0) *aux = SyncRecord.AuxNotNullDevice;
                 if (r >= 0)
                 {
                     byte* source = stackalloc byte[32];
@@ -270,66 +267,46 @@ public static unsafe class ChildExecutor
     }
 
     /// <summary>
-    /// Opens the container's /dev/ptmx, unlocks the pty, bind-mounts its slave onto /dev/console, sends the
-    /// master to the console socket (one SCM_RIGHTS fd), and makes the slave the session's terminal and stdio.
-    /// <paramref name="msg"/> is a prepared msghdr whose cmsg data (the fd) is filled in here;
-    /// <paramref name="winsize"/> is a struct winsize or null.
+    /// fstatfs and fstat of <paramref name="fd"/> against what the plan expects (see <see cref="StepKind.VerifyInode"/>):
+    /// a file reached through a path the container could have rearranged is used only once it is proven to be
+    /// the kernel's own (a procfs attr file, the devpts ptmx, the null device), never a look-alike.
     /// </summary>
-    private static long SetupConsole(PlanHeader* plan, int socketFd, byte* msg, byte* winsize, byte* names)
+    private static long VerifyInode(PlanHeader* plan, int fd, long magic, long inode, long type, long rdev, int* aux)
     {
-        // names: "/dev/ptmx\0/dev/console\0" followed by a 32-byte buffer for the slave path.
-        byte* ptmx = names;
-        byte* console = names + 10;
-        byte* slavePath = names + 23;
-        long master = Call(plan, Nr.open, (long)ptmx, Flags.O_RDWR | Flags.O_NOCTTY | Flags.O_CLOEXEC, 0, 0, 0, 0);
-        if (master < 0) return master;
-        int zero = 0;
-        long r = Call(plan, Nr.ioctl, master, Flags.TIOCSPTLCK, (long)&zero, 0, 0, 0);
-        uint ptyNumber = 0;
-        if (r >= 0) r = Call(plan, Nr.ioctl, master, Flags.TIOCGPTN, (long)&ptyNumber, 0, 0, 0);
+        if (magic != 0)
+        {
+            byte* fs = stackalloc byte[120];
+            long r = Call(plan, Nr.fstatfs, fd, (long)fs, 0, 0, 0, 0);
+            if (r < 0) return r;
+            if (*(long*)fs != magic) { *aux = SyncRecord.AuxUnexpectedFile; return -EPERM; }
+        }
+        byte* st = stackalloc byte[144];
+        long s = Call(plan, Nr.fstat, fd, (long)st, 0, 0, 0, 0);
+        if (s < 0) return s;
+        uint mode = *(uint*)(st + 24) & Flags.S_IFMT;
+        bool device = type is Flags.S_IFCHR or Flags.S_IFBLK;
+        if ((inode != 0 && *(ulong*)(st + 8) != (ulong)inode) || (type != 0 && mode != type) ||
+            (device && *(ulong*)(st + 40) != (ulong)rdev))
+        {
+            *aux = SyncRecord.AuxUnexpectedFile;
+            return -EPERM;
+        }
+        return 0;
+    }
+
+    /// <summary>The pty peer becomes the controlling terminal of a new session and the process's stdio.</summary>
+    private static long AdoptTerminal(PlanHeader* plan, int peer)
+    {
+        long r = Call(plan, Nr.setsid, 0, 0, 0, 0, 0, 0);
         if (r < 0) return r;
-        ReadOnlySpan<byte> prefix = "/dev/pts/"u8;
-        int n = 0;
-        for (; n < prefix.Length; n++) slavePath[n] = prefix[n];
-        byte* digits = stackalloc byte[12];
-        int d = 0;
-        uint v = ptyNumber;
-        do { digits[d++] = (byte)('0' + v % 10); v /= 10; } while (v != 0);
-        while (d > 0) slavePath[n++] = digits[--d];
-        slavePath[n] = 0;
-        if (winsize != null) Call(plan, Nr.ioctl, master, Flags.TIOCSWINSZ, (long)winsize, 0, 0, 0);
-        long slave = Call(plan, Nr.open, (long)slavePath, Flags.O_RDWR | Flags.O_NOCTTY, 0, 0, 0, 0);
-        if (slave < 0) return slave;
-        long cfd = Call(plan, Nr.open, (long)console, Flags.O_CREAT | Flags.O_WRONLY | Flags.O_NOFOLLOW | Flags.O_CLOEXEC, 0x1b6, 0, 0, 0);
-        if (cfd >= 0) Call(plan, Nr.close, cfd, 0, 0, 0, 0, 0);
-        // Both ends by fd (CVE-2025-52565 class): /dev/console reached without any symlink, the pty by the fd
-        // just opened, so a swap of either path between the checks and the bind cannot redirect it.
-        long target = OpenNoSymlinks(plan, console, Flags.O_PATH);
-        if (target < 0) return target;
-        byte* targetPath = stackalloc byte[32];
-        byte* sourcePath = stackalloc byte[32];
-        FormatFdPath(targetPath, (int)target);
-        FormatFdPath(sourcePath, (int)slave);
-        r = Call(plan, Nr.mount, (long)sourcePath, (long)targetPath, 0, Flags.MS_BIND, 0, 0);
-        Call(plan, Nr.close, target, 0, 0, 0, 0, 0);
-        if (r < 0) return r;
-        // msghdr: iov at +16, control at +32; the cmsg's data (the fd) starts 16 bytes into control.
-        byte* control = *(byte**)(msg + 32);
-        *(int*)(control + 16) = (int)master;
-        r = Call(plan, Nr.sendmsg, socketFd, (long)msg, 0, 0, 0, 0);
-        Call(plan, Nr.close, master, 0, 0, 0, 0, 0);
-        if (r < 0) return r;
-        Call(plan, Nr.close, socketFd, 0, 0, 0, 0, 0);
-        r = Call(plan, Nr.setsid, 0, 0, 0, 0, 0, 0);
-        if (r < 0) return r;
-        r = Call(plan, Nr.ioctl, slave, Flags.TIOCSCTTY, 0, 0, 0, 0);
+        r = Call(plan, Nr.ioctl, peer, Flags.TIOCSCTTY, 0, 0, 0, 0);
         if (r < 0) return r;
         for (int fd = 0; fd < 3; fd++)
         {
-            r = Call(plan, Nr.dup3, slave, fd, 0, 0, 0, 0);
+            r = Call(plan, Nr.dup3, peer, fd, 0, 0, 0, 0);
             if (r < 0) return r;
         }
-        if (slave > 2) Call(plan, Nr.close, slave, 0, 0, 0, 0, 0);
+        if (peer > 2) Call(plan, Nr.close, peer, 0, 0, 0, 0, 0);
         return 0;
     }
 

@@ -36,6 +36,9 @@ public struct SyncRecord
     /// <summary>Aux value on Error: the container's /dev/null is not the null device (or is reached by a symlink).</summary>
     public const int AuxNotNullDevice = 2;
 
+    /// <summary>Aux value on Error: a <see cref="Plan.StepKind.VerifyInode"/> check failed (the step's description says what was expected).</summary>
+    public const int AuxUnexpectedFile = 3;
+
     public int Kind;
     public int Step;
     public int Errno;

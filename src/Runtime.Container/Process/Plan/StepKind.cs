@@ -25,8 +25,14 @@ public enum StepKind
     ReadonlyPath,
     /// <summary>Remounts the mount at path A0 with flags A1; on EPERM retries keeping the flags the kernel locked.</summary>
     Remount,
-    /// <summary>Creates the pty inside the container and sends its master to the console socket A0.</summary>
-    SetupConsole,
+    /// <summary>
+    /// Checks that fd A0 is the file it should be before anything is written through it or mounted from it:
+    /// filesystem magic A1 (fstatfs), inode number A2, file type A3 (S_IFMT bits) and, for a device, st_rdev A4.
+    /// A zero A1, A2 or A3 is not checked. A mismatch fails the step with <see cref="Child.SyncRecord.AuxUnexpectedFile"/>.
+    /// </summary>
+    VerifyInode,
+    /// <summary>Makes the pty peer in fd A0 the session's controlling terminal and stdin/stdout/stderr (setsid, TIOCSCTTY, dup3).</summary>
+    AdoptTerminal,
     /// <summary>Finds the first executable among the candidate paths at A0 (a null-terminated pointer array).</summary>
     ResolveExecutable,
     /// <summary>Reads one byte from fd A0, retrying EINTR; end of file is a failure (the peer went away).</summary>
