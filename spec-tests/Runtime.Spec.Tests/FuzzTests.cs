@@ -24,7 +24,7 @@ public class FuzzTests
 
     private const double MaxSecondsPerInput = 2.0;
 
-    private static readonly string[] Seeds =
+    internal static readonly string[] Seeds =
     {
         FullConfig.Json,
         SpecJson.Serialize(DefaultSpec.Create(rootless: false), SpecJson.Indented),
@@ -162,7 +162,7 @@ public class FuzzTests
     // ------------------------------------------------------------------ mutators
 
     /// <summary>One mutation. The mutators' own JSON handling may reject odd inputs (duplicate keys): then flip bits.</summary>
-    private static byte[] Mutate(byte[] input, Random rng)
+    internal static byte[] Mutate(byte[] input, Random rng)
     {
         try { return MutateOnce(input, rng); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or JsonException or FormatException)

@@ -66,7 +66,7 @@ public class StateAndFeaturesTests
         Assert.Contains("\"cgroup\":{\"v1\":true,\"v2\":true,\"systemd\":false,\"systemdUser\":false,\"rdma\":false}", json);
         Assert.Contains("\"mountExtensions\":{\"idmap\":{\"enabled\":true}}", json);
         Assert.Contains("\"knownFlags\":[]", json);
-        var back = SpecLoader.Parse(System.Text.Encoding.UTF8.GetBytes(json), SpecJsonContext.Default.Features, "features.json");
+        var back = SourceGenOracle.Parse(System.Text.Encoding.UTF8.GetBytes(json), SpecJsonContext.Default.Features, "features.json");
         Assert.Equal(41, back.Linux!.Capabilities!.Count);
     }
 }

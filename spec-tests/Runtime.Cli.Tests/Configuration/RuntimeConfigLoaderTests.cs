@@ -128,4 +128,29 @@ public class RuntimeConfigLoaderTests : IDisposable
         Assert.Equal("cgroupfs", config.CgroupDriver);
         Assert.Equal("", config.DefaultCgroupParent);
     }
+
+    [Theory]
+    [InlineData("null", "invalid JSON at $ (line 1): expected an object, got null")]
+    [InlineData("[]", "invalid JSON at $ (line 1): expected an object, got another type")]
+    [InlineData("{\n\"future\": [1,,2]}", "invalid JSON at $.future (line 2): unexpected character ','")]
+    [InlineData("{} x", "invalid JSON at $ (line 1): unexpected character 'x'")]
+    [InlineData("{\"logLevel\": [\"info\"]}", "invalid JSON at $.logLevel (line 1): value has the wrong type (strings are expected)")]
+    [InlineData("{\"root\": \"\\ud800\"}", "invalid JSON at $.root (line 1): value has the wrong type (strings are expected)")]
+    public void ErrorsNameTheMemberAndLine(string json, string expected)
+    {
+        var e = Assert.Throws<RuntimeConfigException>(() => RuntimeConfigLoader.Parse(Encoding.UTF8.GetBytes(json), "f.json"));
+        Assert.Equal("runtime config f.json: " + expected, e.Message);
+    }
+
+    [Fact]
+    public void NamesAreCaseSensitiveNullIsUnsetAndTheLastDuplicateWins()
+    {
+        var config = RuntimeConfigLoader.Parse(Encoding.UTF8.GetBytes("""
+            { "Root": "/ignored", "logLevel": null, "logFormat": "text", "logFormat": "json", "root": "/r" }
+            """), "mem");
+        Assert.Equal("/r", config.Root);
+        Assert.Null(config.LogLevel);
+        Assert.Equal("json", config.LogFormat);
+        Assert.Equal("mem", config.SourcePath);
+    }
 }

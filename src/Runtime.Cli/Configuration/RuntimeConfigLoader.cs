@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Runsharp.Spec;
 
 namespace Runsharp.Cli.Configuration;
 
@@ -57,27 +58,87 @@ public static class RuntimeConfigLoader
         return true;
     }
 
+    /// <summary>
+    /// Reads the file's members (names are case-sensitive; comments and trailing commas are allowed; unknown members
+    /// are skipped) straight off a Utf8JsonReader: this runs at every start-up, where the serializer's metadata cost
+    /// more than the rest of the parse.
+    /// </summary>
     /// <exception cref="RuntimeConfigException"/>
     public static RuntimeConfig Parse(ReadOnlySpan<byte> json, string sourcePath)
     {
-        RuntimeConfig? parsed;
+        string? root = null, logLevel = null, logFormat = null, cgroupDriver = null, defaultCgroupParent = null, rootless = null;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        string where = "$";
         try
         {
-            parsed = JsonSerializer.Deserialize(json, RuntimeConfigJsonContext.Default.RuntimeConfig);
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                string got = reader.TokenType == JsonTokenType.Null ? "null" : "another type";
+                throw Invalid(sourcePath, where, json, reader.TokenStartIndex, $"expected an object, got {got}");
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                string name = reader.GetString()!;
+                where = "$." + name;
+                reader.Read();
+                bool known = name is "root" or "logLevel" or "logFormat" or "cgroupDriver" or "defaultCgroupParent" or "rootless";
+                if (!known)
+                {
+                    reader.Skip();
+                }
+                else if (!TryText(ref reader, out string? value))
+                {
+                    throw Invalid(sourcePath, where, json, reader.TokenStartIndex, "value has the wrong type (strings are expected)");
+                }
+                else
+                {
+                    switch (name)
+                    {
+                        case "root": root = value; break;
+                        case "logLevel": logLevel = value; break;
+                        case "logFormat": logFormat = value; break;
+                        case "cgroupDriver": cgroupDriver = value; break;
+                        case "defaultCgroupParent": defaultCgroupParent = value; break;
+                        default: rootless = value; break;
+                    }
+                }
+                where = "$";
+            }
+            // Anything but whitespace and comments after the object is a syntax error, thrown here.
+            reader.Read();
         }
         catch (JsonException e)
         {
-            // The JsonException itself is not kept as the inner exception: its text repeats ours and names .NET types.
-            string where = e.Path ?? "$";
-            string line = e.LineNumber is long n ? $" (line {n + 1})" : "";
-            throw new RuntimeConfigException($"runtime config {sourcePath}: invalid JSON at {where}{line}: {Reason(e)}");
+            // The JsonException itself is not kept as the inner exception: its text is .NET's and repeats ours.
+            throw new RuntimeConfigException($"runtime config {sourcePath}: invalid JSON at {where} (line {(e.LineNumber ?? 0) + 1}): {JsonSyntax.Problem(e, json)}");
         }
-        if (parsed is null)
-            throw new RuntimeConfigException($"runtime config {sourcePath}: invalid JSON at $: expected an object, got null");
+        catch (InvalidOperationException)
+        {
+            throw Invalid(sourcePath, where, json, reader.TokenStartIndex, "a member name has a \\u escape of half a UTF-16 surrogate pair");
+        }
 
-        Validate(parsed, sourcePath);
-        return parsed with { SourcePath = sourcePath };
+        var config = new RuntimeConfig
+        {
+            Root = root, LogLevel = logLevel, LogFormat = logFormat, CgroupDriver = cgroupDriver,
+            DefaultCgroupParent = defaultCgroupParent, Rootless = rootless, SourcePath = sourcePath,
+        };
+        Validate(config, sourcePath);
+        return config;
     }
+
+    /// <summary>Every member is a string or null; false for anything else (or a \u escape of half a surrogate pair).</summary>
+    private static bool TryText(ref Utf8JsonReader reader, out string? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.String) return false;
+        try { value = reader.GetString(); return true; }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    private static RuntimeConfigException Invalid(string sourcePath, string where, ReadOnlySpan<byte> json, long offset, string problem) =>
+        new($"runtime config {sourcePath}: invalid JSON at {where} (line {JsonSyntax.LineOf(json, offset)}): {problem}");
 
     private static void Validate(RuntimeConfig config, string sourcePath)
     {
@@ -96,19 +157,5 @@ public static class RuntimeConfigLoader
             if (value == candidate) return;
         throw new RuntimeConfigException(
             $"runtime config {sourcePath}: {path}: invalid value {CommandLine.GoStrings.Quote(value)} (want {string.Join(", ", allowed)})");
-    }
-
-    /// <summary>
-    /// System.Text.Json appends " Path: $.x | LineNumber: ..." (reported already) and, for type
-    /// mismatches, names the .NET type, which means nothing to the reader of a config file.
-    /// </summary>
-    private static string Reason(JsonException e)
-    {
-        string message = e.Message;
-        if (message.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal))
-            return "value has the wrong type (strings are expected)";
-        int cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        string reason = (cut >= 0 ? message[..cut] : message).Trim();
-        return reason.EndsWith('.') ? reason[..^1] : reason;
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Serialization;
+using Runsharp.Spec;
 
 namespace Runsharp.Container.State;
 
@@ -8,37 +8,49 @@ namespace Runsharp.Container.State;
 /// </summary>
 public sealed class ContainerRecord
 {
-    [JsonPropertyName("ociVersion")] public string OciVersion { get; set; } = "";
-    [JsonPropertyName("id")] public string Id { get; set; } = "";
-    [JsonPropertyName("pid")] public int Pid { get; set; }
+    public string OciVersion { get; set; } = "";
+    public string Id { get; set; } = "";
+    public int Pid { get; set; }
     /// <summary>The init's start time (clock ticks, /proc/pid/stat field 22): a reused pid never matches it.</summary>
-    [JsonPropertyName("pidStartTime")] public ulong PidStartTime { get; set; }
-    [JsonPropertyName("bundle")] public string Bundle { get; set; } = "";
-    [JsonPropertyName("rootfs")] public string Rootfs { get; set; } = "";
-    [JsonPropertyName("created")] public string Created { get; set; } = "";
-    [JsonPropertyName("owner")] public string Owner { get; set; } = "";
-    [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
-    [JsonPropertyName("cgroupsPath")] public string? CgroupsPath { get; set; }
+    public ulong PidStartTime { get; set; }
+    public string Bundle { get; set; } = "";
+    public string Rootfs { get; set; } = "";
+    public string Created { get; set; } = "";
+    public string Owner { get; set; } = "";
+    public Dictionary<string, string>? Annotations { get; set; }
+    public string? CgroupsPath { get; set; }
     /// <summary>The resolved directories: later commands may run in another cgroup, so they never re-resolve.</summary>
-    [JsonPropertyName("cgroupMode")] public string? CgroupMode { get; set; }
-    [JsonPropertyName("cgroupV1")] public Dictionary<string, string>? CgroupV1 { get; set; }
-    [JsonPropertyName("cgroupUnified")] public string? CgroupUnified { get; set; }
-    [JsonPropertyName("cgroupCreatedDepth")] public int CgroupCreatedDepth { get; set; }
-    [JsonPropertyName("systemdCgroup")] public bool SystemdCgroup { get; set; }
+    public string? CgroupMode { get; set; }
+    public Dictionary<string, string>? CgroupV1 { get; set; }
+    public string? CgroupUnified { get; set; }
+    public int CgroupCreatedDepth { get; set; }
+    public bool SystemdCgroup { get; set; }
     /// <summary>The cgroup resources in effect after the last `update` (the whole set, not the change); null until
-    /// the first update, when the saved config.json's linux.resources still are. Kept as raw JSON and converted
-    /// through the spec's own context, so this context does not compile a second LinuxResources serializer
-    /// (about 100 KB of native code).</summary>
-    [JsonPropertyName("resources")] public System.Text.Json.JsonElement? ResourcesJson { get; set; }
+    /// the first update, when the saved config.json's linux.resources still are.</summary>
+    public LinuxResources? Resources { get; set; }
 
-    [JsonIgnore]
-    public Runsharp.Spec.LinuxResources? Resources
+    /// <summary>
+    /// state.json's form: compact, with System.Text.Json's default escaping (non-ASCII and HTML-sensitive characters
+    /// as \uXXXX) and nulls left out, byte for byte what the source-generated context wrote before, so state written
+    /// by either binary loads in the other.
+    /// </summary>
+    public static readonly JsonShape<ContainerRecord> Json = new(() => new ContainerRecord())
     {
-        get => ResourcesJson is { } json ? System.Text.Json.JsonSerializer.Deserialize(json, Runsharp.Spec.SpecJsonContext.Default.LinuxResources) : null;
-        set => ResourcesJson = value is null ? null : System.Text.Json.JsonSerializer.SerializeToElement(value, Runsharp.Spec.SpecJsonContext.Default.LinuxResources);
-    }
+        { "ociVersion", (ref j, r) => r.OciVersion = j.String(), (w, n, r) => w.String(n, r.OciVersion) },
+        { "id", (ref j, r) => r.Id = j.String(), (w, n, r) => w.String(n, r.Id) },
+        { "pid", (ref j, r) => r.Pid = j.Int32(), (w, n, r) => w.Number(n, r.Pid) },
+        { "pidStartTime", (ref j, r) => r.PidStartTime = j.UInt64(), (w, n, r) => w.Number(n, r.PidStartTime) },
+        { "bundle", (ref j, r) => r.Bundle = j.String(), (w, n, r) => w.String(n, r.Bundle) },
+        { "rootfs", (ref j, r) => r.Rootfs = j.String(), (w, n, r) => w.String(n, r.Rootfs) },
+        { "created", (ref j, r) => r.Created = j.String(), (w, n, r) => w.String(n, r.Created) },
+        { "owner", (ref j, r) => r.Owner = j.String(), (w, n, r) => w.String(n, r.Owner) },
+        { "annotations", (ref j, r) => r.Annotations = j.StringMapOrNull(), (w, n, r) => w.Map(n, r.Annotations) },
+        { "cgroupsPath", (ref j, r) => r.CgroupsPath = j.StringOrNull(), (w, n, r) => w.String(n, r.CgroupsPath) },
+        { "cgroupMode", (ref j, r) => r.CgroupMode = j.StringOrNull(), (w, n, r) => w.String(n, r.CgroupMode) },
+        { "cgroupV1", (ref j, r) => r.CgroupV1 = j.StringMapOrNull(), (w, n, r) => w.Map(n, r.CgroupV1) },
+        { "cgroupUnified", (ref j, r) => r.CgroupUnified = j.StringOrNull(), (w, n, r) => w.String(n, r.CgroupUnified) },
+        { "cgroupCreatedDepth", (ref j, r) => r.CgroupCreatedDepth = j.Int32(), (w, n, r) => w.Number(n, r.CgroupCreatedDepth) },
+        { "systemdCgroup", (ref j, r) => r.SystemdCgroup = j.Bool(), (w, n, r) => w.Bool(n, r.SystemdCgroup) },
+        { "resources", (ref j, r) => r.Resources = j.ObjectOrNull(ResourceShapes.Resources), (w, n, r) => w.Object(n, r.Resources, ResourceShapes.Resources) },
+    };
 }
-
-[JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(ContainerRecord))]
-internal sealed partial class StateJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Runsharp.Linux;
 using Runsharp.Linux.Native;
+using Runsharp.Spec;
 
 namespace Runsharp.Container.State;
 
@@ -84,8 +85,12 @@ public sealed class StateStore(string root)
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        try { return JsonSerializer.Deserialize(bytes, StateJsonContext.Default.ContainerRecord); }
-        catch (JsonException) { return null; }
+        try
+        {
+            var json = new JsonIn(bytes, StateFile);
+            return json.Object(ContainerRecord.Json);
+        }
+        catch (Exception e) when (e is JsonException or SpecException) { return null; }
     }
 
     public ContainerRecord Read(string id) => TryRead(id) ?? throw NotFound(id);
@@ -96,7 +101,7 @@ public sealed class StateStore(string root)
     public void Write(ContainerRecord record)
     {
         string dir = DirOf(record.Id);
-        AtomicFile.Write(Path.Combine(dir, StateFile), JsonSerializer.SerializeToUtf8Bytes(record, StateJsonContext.Default.ContainerRecord));
+        AtomicFile.Write(Path.Combine(dir, StateFile), JsonOut.ToUtf8(ContainerRecord.Json, record));
     }
 
     public IEnumerable<string> Ids()

@@ -191,9 +191,6 @@ public static class ResourceMerge
     }
 
     /// <summary>A deep copy through the JSON model, so the saved record never shares objects with the request.</summary>
-    static LinuxResources Clone(LinuxResources r)
-    {
-        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(r, SpecJsonContext.Default.LinuxResources);
-        return System.Text.Json.JsonSerializer.Deserialize(json, SpecJsonContext.Default.LinuxResources)!;
-    }
+    static LinuxResources Clone(LinuxResources r) =>
+        SpecLoader.Parse(JsonOut.ToUtf8(ResourceShapes.Resources, r), ResourceShapes.Resources, "resources");
 }

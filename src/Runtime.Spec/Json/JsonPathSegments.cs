@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Runsharp.Spec;
 
@@ -9,57 +10,55 @@ internal readonly record struct PathSegment(string? Name, int Index)
 }
 
 /// <summary>
-/// Parses the paths System.Text.Json puts in <c>JsonException.Path</c> (<c>$.a.b[2]['c.d']</c>) and
-/// formats paths the way users read them (<c>a.b[2]["c.d"]</c>).
+/// Finds the JSON path of a token by its offset in the document, and formats paths the way users read them
+/// (<c>a.b[2]["c.d"]</c>). Member names are as the document spells them.
 /// </summary>
 internal static class JsonPathSegments
 {
-    public static List<PathSegment> Parse(string? path)
+    /// <summary>
+    /// The path of the token that starts at <paramref name="offset"/> (a value or a member name), found by reading
+    /// <paramref name="json"/> again from the start: only errors need it, so reads keep no path as they go.
+    /// Empty for the document itself (or if the offset is not a token's start).
+    /// </summary>
+    public static List<PathSegment> Locate(ReadOnlySpan<byte> json, long offset)
     {
-        var segments = new List<PathSegment>();
-        if (string.IsNullOrEmpty(path)) return segments;
-        int i = path[0] == '$' ? 1 : 0;
-        while (i < path.Length)
+        // One frame per open container: an array's frame counts its elements, an object's holds the current member.
+        var frames = new List<PathSegment>();
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = JsonIn.MaxDepth });
+        try
         {
-            char c = path[i];
-            if (c == '.')
+            while (reader.Read())
             {
-                int end = i + 1;
-                while (end < path.Length && path[end] != '.' && path[end] != '[') end++;
-                segments.Add(new PathSegment(path[(i + 1)..end], -1));
-                i = end;
-            }
-            else if (c == '[' && i + 1 < path.Length && path[i + 1] == '\'')
-            {
-                // Quoted member name; STJ escapes a quote inside it with a backslash.
-                var name = new StringBuilder();
-                int j = i + 2;
-                for (; j < path.Length; j++)
+                var token = reader.TokenType;
+                if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
                 {
-                    if (path[j] == '\\' && j + 1 < path.Length) { name.Append(path[++j]); continue; }
-                    if (path[j] == '\'' && j + 1 < path.Length && path[j + 1] == ']') break;
-                    name.Append(path[j]);
+                    frames.RemoveAt(frames.Count - 1);
+                    continue;
                 }
-                segments.Add(new PathSegment(name.ToString(), -1));
-                i = j + 2;
-            }
-            else if (c == '[')
-            {
-                int end = path.IndexOf(']', i);
-                if (end < 0) break;
-                segments.Add(int.TryParse(path.AsSpan(i + 1, end - i - 1), out int index)
-                    ? new PathSegment(null, index)
-                    : new PathSegment(path[(i + 1)..end], -1));
-                i = end + 1;
-            }
-            else
-            {
-                // Not a shape we know; keep the rest as one name rather than guess.
-                segments.Add(new PathSegment(path[i..], -1));
-                break;
+                if (token == JsonTokenType.PropertyName)
+                {
+                    frames[^1] = new PathSegment(Name(ref reader), -1);
+                    if (reader.TokenStartIndex == offset) return frames;
+                    continue;
+                }
+                if (frames.Count > 0 && frames[^1].IsIndex) frames[^1] = new PathSegment(null, frames[^1].Index + 1);
+                if (reader.TokenStartIndex == offset) return frames;
+                if (token == JsonTokenType.StartObject) frames.Add(new PathSegment("", -1));
+                else if (token == JsonTokenType.StartArray) frames.Add(new PathSegment(null, -1));
             }
         }
-        return segments;
+        catch (JsonException)
+        {
+            // A document that fails here failed the syntax check first; nothing to locate.
+        }
+        return [];
+    }
+
+    /// <summary>A member name for display; one that cannot be unescaped is shown as written.</summary>
+    private static string Name(ref Utf8JsonReader reader)
+    {
+        try { return reader.GetString()!; }
+        catch (InvalidOperationException) { return Encoding.UTF8.GetString(reader.ValueSpan); }
     }
 
     /// <summary>Display form: dotted names, [n] for indexes, ["key"] for names that are not plain words.</summary>

@@ -1,65 +1,68 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Runsharp.Spec;
 
-/// <summary>Serialization helpers over <see cref="SpecJsonContext"/> with the output styles runc uses.</summary>
+/// <summary>
+/// An output style runc uses, for both writers: the hand-written ones (<see cref="JsonShape{T}"/>, on the hot paths)
+/// and the source-generated context, built only when a cold command (spec, features, list) asks for it.
+/// </summary>
+public sealed class JsonStyle(JsonWriterOptions writer)
+{
+    private SpecJsonContext? _context;
+
+    public JsonWriterOptions Writer { get; } = writer;
+
+    /// <summary>The source-generated context in this style (its type metadata is built on first use).</summary>
+    public SpecJsonContext Context => _context ??= new SpecJsonContext(new JsonSerializerOptions(SpecJsonContext.Default.Options)
+    {
+        Encoder = Writer.Encoder,
+        WriteIndented = Writer.Indented,
+        IndentCharacter = Writer.IndentCharacter,
+        IndentSize = Writer.IndentSize,
+    });
+}
+
+/// <summary>Serialization helpers with the output styles runc uses.</summary>
 public static class SpecJson
 {
-    /// <summary>Compact output (one line), e.g. for state.json on disk or hook stdin.</summary>
-    public static SpecJsonContext Compact { get; } = Make(indented: false, '\0', 0);
+    /// <summary>Compact output (one line), e.g. for hook stdin.</summary>
+    public static JsonStyle Compact { get; } = new(JsonOut.Style(indented: false));
 
     /// <summary>Two-space indentation, as runc prints <c>state</c> and <c>features</c>.</summary>
-    public static SpecJsonContext Indented { get; } = Make(indented: true, ' ', 2);
+    public static JsonStyle Indented { get; } = new(JsonOut.Style(indented: true, ' ', 2));
 
     /// <summary>Tab indentation, as <c>runc spec</c> writes config.json.</summary>
-    public static SpecJsonContext Tabbed { get; } = Make(indented: true, '\t', 1);
+    public static JsonStyle Tabbed { get; } = new(JsonOut.Style(indented: true, '\t', 1));
 
-    private static SpecJsonContext Make(bool indented, char indentChar, int indentSize)
-    {
-        var options = new JsonSerializerOptions(SpecJsonContext.Default.Options)
-        {
-            // Go writes non-ASCII as is; the default encoder would turn it into \uXXXX.
-            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-            WriteIndented = indented,
-        };
-        if (indented)
-        {
-            options.IndentCharacter = indentChar;
-            options.IndentSize = indentSize;
-        }
-        return new SpecJsonContext(options);
-    }
+    // ---- hand-written writers: what lifecycle commands write on their way
 
-    public static string Serialize(Spec spec, SpecJsonContext? style = null) =>
-        JsonSerializer.Serialize(spec, (style ?? Compact).Spec);
-
-    public static byte[] SerializeToUtf8(Spec spec, SpecJsonContext? style = null) =>
-        JsonSerializer.SerializeToUtf8Bytes(spec, (style ?? Compact).Spec);
-
-    public static string Serialize(State state, SpecJsonContext? style = null) =>
-        JsonSerializer.Serialize(state, (style ?? Compact).State);
+    /// <summary>The spec state hooks read on stdin.</summary>
+    public static string Serialize(State state, JsonStyle? style = null) =>
+        JsonOut.ToText(StateShapes.State, state, (style ?? Compact).Writer);
 
     /// <summary>runc's <c>state</c> output; an empty annotations map is dropped as Go's omitempty does.</summary>
-    public static string Serialize(ContainerStateOutput state, SpecJsonContext? style = null)
-    {
-        if (state.Annotations is { Count: 0 })
-        {
-            var annotations = state.Annotations;
-            state.Annotations = null;
-            try { return JsonSerializer.Serialize(state, (style ?? Indented).ContainerStateOutput); }
-            finally { state.Annotations = annotations; }
-        }
-        return JsonSerializer.Serialize(state, (style ?? Indented).ContainerStateOutput);
-    }
+    public static string Serialize(ContainerStateOutput state, JsonStyle? style = null) =>
+        JsonOut.ToText(StateShapes.Output, state, (style ?? Indented).Writer);
 
-    public static string Serialize(Features features, SpecJsonContext? style = null) =>
-        JsonSerializer.Serialize(features, (style ?? Indented).Features);
+    /// <summary>What a seccomp listener receives with the notify fd.</summary>
+    public static byte[] SerializeToUtf8(ContainerProcessState state, JsonStyle? style = null) =>
+        JsonOut.ToUtf8(StateShapes.ProcessState, state, (style ?? Compact).Writer);
 
-    public static string Serialize(Process process, SpecJsonContext? style = null) =>
-        JsonSerializer.Serialize(process, (style ?? Compact).Process);
+    // ---- the source-generated context: cold commands only
+
+    public static string Serialize(Spec spec, JsonStyle? style = null) =>
+        JsonSerializer.Serialize(spec, (style ?? Compact).Context.Spec);
+
+    public static byte[] SerializeToUtf8(Spec spec, JsonStyle? style = null) =>
+        JsonSerializer.SerializeToUtf8Bytes(spec, (style ?? Compact).Context.Spec);
+
+    public static string Serialize(Features features, JsonStyle? style = null) =>
+        JsonSerializer.Serialize(features, (style ?? Indented).Context.Features);
+
+    public static string Serialize(Process process, JsonStyle? style = null) =>
+        JsonSerializer.Serialize(process, (style ?? Compact).Context.Process);
 
     /// <summary>Serializes any type the context knows, in the given style.</summary>
     public static string Serialize<T>(T value, JsonTypeInfo<T> typeInfo) => JsonSerializer.Serialize(value, typeInfo);

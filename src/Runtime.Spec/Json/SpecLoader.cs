@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 
 namespace Runsharp.Spec;
 
@@ -21,7 +19,7 @@ public static class SpecLoader
     }
 
     public static Spec ParseConfig(ReadOnlySpan<byte> utf8Json, string source = ConfigFileName) =>
-        Parse(utf8Json, SpecJsonContext.Default.Spec, source);
+        Parse(utf8Json, SpecShapes.Spec, source);
 
     public static Spec ParseConfig(string json, string source = ConfigFileName) =>
         ParseConfig(Encoding.UTF8.GetBytes(json), source);
@@ -30,38 +28,27 @@ public static class SpecLoader
     public static Process LoadProcess(string path) => ParseProcess(ReadFile(path, path), path);
 
     public static Process ParseProcess(ReadOnlySpan<byte> utf8Json, string source = "process.json") =>
-        Parse(utf8Json, SpecJsonContext.Default.Process, source);
+        Parse(utf8Json, ProcessShapes.Process, source);
 
     public static Process ParseProcess(string json, string source = "process.json") =>
         ParseProcess(Encoding.UTF8.GetBytes(json), source);
 
     /// <summary>Parses the resources JSON that <c>update -r</c> takes.</summary>
     public static LinuxResources ParseResources(ReadOnlySpan<byte> utf8Json, string source = "resources") =>
-        Parse(utf8Json, SpecJsonContext.Default.LinuxResources, source);
+        Parse(utf8Json, ResourceShapes.Resources, source);
 
     /// <summary>
-    /// Parses any type of <see cref="SpecJsonContext"/>. A JSON <c>null</c> document is an error, as is
-    /// anything that is not the type's shape; <paramref name="source"/> labels whole-document errors.
+    /// Parses a document of <paramref name="shape"/>'s type. A JSON <c>null</c> document is an error, as is anything
+    /// that is not the type's shape; <paramref name="source"/> labels whole-document errors.
     /// </summary>
-    public static T Parse<T>(ReadOnlySpan<byte> utf8Json, JsonTypeInfo<T> typeInfo, string source)
+    public static T Parse<T>(ReadOnlySpan<byte> utf8Json, JsonShape<T> shape, string source) where T : class
     {
         // A UTF-8 BOM is harmless; editors on some systems add it.
         if (utf8Json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8Json = utf8Json[3..];
-        JsonErrorDescriber.CheckSyntax(utf8Json, source);
-        T? value;
-        try
-        {
-            value = JsonSerializer.Deserialize(utf8Json, typeInfo);
-        }
-        catch (JsonException ex)
-        {
-            throw JsonErrorDescriber.Describe(ex, utf8Json, typeInfo, source);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or FormatException)
-        {
-            throw new SpecException($"{source}: unable to decode", null, ex);
-        }
-        return value ?? throw new SpecException($"{source}: expected an object, got null");
+        // Syntax first, so that a type error is reported only in a document that is JSON.
+        JsonSyntax.Check(utf8Json, source);
+        var json = new JsonIn(utf8Json, source);
+        return json.Object(shape);
     }
 
     /// <summary>Reads a whole file, mapping failures to strerror-style wording.</summary>

@@ -40,7 +40,7 @@ public static unsafe class SeccompListener
                 Metadata = string.IsNullOrEmpty(seccomp.ListenerMetadata) ? null : seccomp.ListenerMetadata,
                 State = state,
             };
-            Send(seccomp.ListenerPath!, JsonSerializer.SerializeToUtf8Bytes(message, SpecJson.Compact.ContainerProcessState), fd);
+            Send(seccomp.ListenerPath!, SpecJson.SerializeToUtf8(message), fd);
         }
         finally
         {

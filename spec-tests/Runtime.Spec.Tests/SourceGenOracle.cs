@@ -1,75 +1,41 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Runsharp.Spec;
+namespace Runsharp.Spec.Tests;
 
 /// <summary>
-/// Turns System.Text.Json failures into our own messages. We never reuse the exception's text: its
-/// wording is .NET's, not ours, and in trimmed AOT builds it can be a bare resource key.
+/// The loader as it was before the hand-written readers: System.Text.Json's source-generated deserializer, with its
+/// exception turned into our wording by the model's type metadata. Kept here as the oracle the new readers are
+/// compared with (same documents, same model, same errors).
 /// </summary>
-internal static class JsonErrorDescriber
+internal static class SourceGenOracle
 {
-    /// <summary>
-    /// Checks syntax with a plain reader so that a later deserialization failure is known to be about
-    /// shape or type, not syntax. Throws <see cref="SpecException"/> naming line and column.
-    /// </summary>
-    public static void CheckSyntax(ReadOnlySpan<byte> json, string source)
+    public static T Parse<T>(ReadOnlySpan<byte> utf8Json, JsonTypeInfo<T> typeInfo, string source)
     {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
+        if (utf8Json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) utf8Json = utf8Json[3..];
+        JsonSyntax.Check(utf8Json, source);
+        T? value;
         try
         {
-            while (reader.Read())
-            {
-                if (reader.TokenType == JsonTokenType.String || reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    // Deserialization transcodes strings; find bad UTF-8 here, with a position.
-                    if (!reader.ValueIsEscaped && System.Text.Unicode.Utf8.IsValid(reader.ValueSpan) is false)
-                    {
-                        throw new SpecException(
-                            $"{source}: invalid JSON at {Position(json, reader.TokenStartIndex)}: invalid UTF-8 in a string");
-                    }
-                }
-            }
+            value = JsonSerializer.Deserialize(utf8Json, typeInfo);
         }
         catch (JsonException ex)
         {
-            long line = (ex.LineNumber ?? 0) + 1;
-            long column = (ex.BytePositionInLine ?? 0) + 1;
-            string what = DescribeBadByte(json, ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0);
-            throw new SpecException($"{source}: invalid JSON at line {line}, column {column}: {what}", null, ex);
+            throw Describe(ex, utf8Json, typeInfo, source);
         }
-    }
-
-    private static string Position(ReadOnlySpan<byte> json, long offset)
-    {
-        long line = 1, lineStart = 0;
-        for (long i = 0; i < offset && i < json.Length; i++)
+        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or FormatException)
         {
-            if (json[(int)i] == (byte)'\n') { line++; lineStart = i + 1; }
+            throw new SpecException($"{source}: unable to decode", null, ex);
         }
-        return $"line {line}, column {offset - lineStart + 1}";
-    }
-
-    private static string DescribeBadByte(ReadOnlySpan<byte> json, long lineNumber, long bytePosition)
-    {
-        long offset = 0;
-        for (long line = 0; line < lineNumber && offset < json.Length; offset++)
-        {
-            if (json[(int)offset] == (byte)'\n') line++;
-        }
-        offset += bytePosition;
-        if (offset >= json.Length) return "unexpected end of input";
-        byte b = json[(int)offset];
-        return b is >= 0x21 and < 0x7f
-            ? $"unexpected character '{(char)b}'"
-            : $"unexpected byte 0x{b:x2}";
+        return value ?? throw new SpecException($"{source}: expected an object, got null");
     }
 
     /// <summary>Describes a deserialization failure at <c>ex.Path</c> in terms of the model and the document.</summary>
     public static SpecException Describe(JsonException ex, ReadOnlySpan<byte> json, JsonTypeInfo root, string source)
     {
-        var segments = JsonPathSegments.Parse(ex.Path);
+        var segments = ParsePath(ex.Path);
         string where = segments.Count == 0 ? source : JsonPathSegments.Format(segments);
         string? display = segments.Count == 0 ? null : where;
         Type? target = TargetType(root, segments);
@@ -210,5 +176,53 @@ internal static class JsonErrorDescriber
         if (type == typeof(long)) return R(long.MinValue, long.MaxValue);
         if (type == typeof(ulong)) return R(ulong.MinValue, ulong.MaxValue);
         return null;
+    }
+
+    private static List<PathSegment> ParsePath(string? path)
+    {
+        var segments = new List<PathSegment>();
+        if (string.IsNullOrEmpty(path)) return segments;
+        int i = path[0] == '$' ? 1 : 0;
+        while (i < path.Length)
+        {
+            char c = path[i];
+            if (c == '.')
+            {
+                int end = i + 1;
+                while (end < path.Length && path[end] != '.' && path[end] != '[') end++;
+                segments.Add(new PathSegment(path[(i + 1)..end], -1));
+                i = end;
+            }
+            else if (c == '[' && i + 1 < path.Length && path[i + 1] == '\'')
+            {
+                // Quoted member name; STJ escapes a quote inside it with a backslash.
+                var name = new StringBuilder();
+                int j = i + 2;
+                for (; j < path.Length; j++)
+                {
+                    if (path[j] == '\\' && j + 1 < path.Length) { name.Append(path[++j]); continue; }
+                    if (path[j] == '\'' && j + 1 < path.Length && path[j + 1] == ']') break;
+                    name.Append(path[j]);
+                }
+                segments.Add(new PathSegment(name.ToString(), -1));
+                i = j + 2;
+            }
+            else if (c == '[')
+            {
+                int end = path.IndexOf(']', i);
+                if (end < 0) break;
+                segments.Add(int.TryParse(path.AsSpan(i + 1, end - i - 1), out int index)
+                    ? new PathSegment(null, index)
+                    : new PathSegment(path[(i + 1)..end], -1));
+                i = end + 1;
+            }
+            else
+            {
+                // Not a shape we know; keep the rest as one name rather than guess.
+                segments.Add(new PathSegment(path[i..], -1));
+                break;
+            }
+        }
+        return segments;
     }
 }
