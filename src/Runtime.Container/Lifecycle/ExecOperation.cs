@@ -1,5 +1,6 @@
 using Runsharp.Cgroups;
 using Runsharp.Container.Exec;
+using Runsharp.Container.Foreground;
 using Runsharp.Container.Process;
 using Runsharp.Container.Security;
 using Runsharp.Container.Security.Seccomp;
@@ -41,6 +42,10 @@ public sealed class ExecOptions
 /// </summary>
 public sealed class ExecOperation(StateStore store, Action<string>? debug = null)
 {
+    /// <summary>After a foreground exec with a tty and no --console-socket: the tty the caller relays (it owns it
+    /// from here on). Null otherwise.</summary>
+    public ForegroundConsole? Console { get; private set; }
+
     private static readonly (string Name, long Flag)[] JoinOrder =
     [
         ("user", Flags.CLONE_NEWUSER), ("ipc", Flags.CLONE_NEWIPC), ("uts", Flags.CLONE_NEWUTS),
@@ -64,16 +69,15 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
         try { spec = SpecLoader.LoadConfig(store.DirOf(options.Id)); }
         catch (SpecException e) { throw new ContainerException($"the container's saved config: {e.Message}"); }
         var process = BuildProcess(spec, options);
-        if (process.Terminal && options.ConsoleSocket is null)
-            throw new ContainerException(options.Detached
-                ? "cannot allocate tty if runsharp will detach without setting console socket"
-                : "exec with a tty needs --console-socket (a foreground tty is not supported yet)");
+        if (process.Terminal && options.ConsoleSocket is null && options.Detached)
+            throw new ContainerException("cannot allocate tty if runsharp will detach without setting console socket");
         if (!process.Terminal && options.ConsoleSocket is not null)
             throw new ContainerException("cannot use console socket if runsharp will not detach or allocate tty");
         string? pidFile = options.PidFile is null ? null : Path.GetFullPath(options.PidFile);
 
         var fds = new List<int>();
         int pid = -1;
+        ForegroundConsole? foreground = null;
         try
         {
             var namespaces = OpenNamespaces(record, fds, out int pidNs);
@@ -85,6 +89,7 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             fds.Add(goRead); fds.Add(goWrite);
             int consoleFd = -1;
             if (options.ConsoleSocket is not null) fds.Add(consoleFd = ConsoleSocket.Connect(options.ConsoleSocket));
+            else if (process.Terminal) foreground = ForegroundConsole.Open();
             bool ownMnt = !namespaces.Any(n => n.Flag == Flags.CLONE_NEWNS);
             bool userNs = namespaces.Any(n => n.Flag == Flags.CLONE_NEWUSER);
 
@@ -92,7 +97,8 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             var ctx = new ExecContext
             {
                 Process = process, SyncWriteFd = syncWrite, SyncReadFd = syncRead, GoReadFd = goRead, GoWriteFd = goWrite,
-                ConsoleSocketFd = consoleFd, Namespaces = namespaces,
+                Console = foreground?.Request(process.ConsoleSize) ?? new ConsoleRequest(consoleFd, process.ConsoleSize, Relayed: false),
+                Namespaces = namespaces,
                 // Without a mount namespace the init only chrooted into the rootfs (see InitPlanCompiler).
                 ChrootPath = ownMnt ? record.Rootfs : null,
                 SetgroupsDenied = userNs && ReadTrimmed($"/proc/{record.Pid}/setgroups") == "deny",
@@ -115,6 +121,7 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             Posix.Close(syncWrite); fds.Remove(syncWrite);
             Posix.Close(goRead); fds.Remove(goRead);
             foreach (var (fd, _, _) in namespaces) { Posix.Close(fd); fds.Remove(fd); }
+            foreground?.ChildForked();
             debug?.Invoke($"exec forked: pid {pid}");
 
             if (ContainerCgroup.Of(record) is { } cgroup)
@@ -128,15 +135,19 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             ParentSideLimits.Apply(pid, process);
             Posix.WriteAll(goWrite, [1], "unable to release the process");
             InitLauncher.AwaitReady(syncRead, pid, plan.Descriptions);
+            foreground?.ReceiveMaster();
             InitLauncher.AwaitExecve(syncRead);
             debug?.Invoke("exec ready");
             if (pidFile is not null) AtomicFile.Write(pidFile, System.Text.Encoding.ASCII.GetBytes(pid.ToString()));
             int started = pid;
             pid = -1;
+            Console = foreground;
+            foreground = null;
             return started;
         }
         finally
         {
+            foreground?.Dispose();
             if (pid > 0)
             {
                 Posix.Kill(pid, Flags.SIGKILL);

@@ -82,7 +82,7 @@ public static class InitPlanCompiler
         SysctlCompiler.Compile(plan, spec.Linux?.Sysctl, namespaces);
         // After sysctl (which writes through /proc/sys), as runc orders it.
         if (namespaces.Has(NamespaceTypes.Mount)) RootfsCompiler.CompilePostPivot(plan, spec);
-        if (process.Terminal) ConsoleCompiler.Compile(plan, ctx.ConsoleSocketFd, process.ConsoleSize);
+        if (process.Terminal) ConsoleCompiler.Compile(plan, ctx.Console ?? new ConsoleRequest(-1, process.ConsoleSize, Relayed: false));
         RootfsCompiler.CompileReadonlyRoot(plan, spec);
         WorkingDirectoryCompiler.Compile(plan, process);
 

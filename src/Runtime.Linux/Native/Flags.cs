@@ -53,7 +53,9 @@ public static class Flags
 
     // ioctl
     public const uint TIOCSCTTY = 0x540E, TIOCGPTN = 0x80045430, TIOCSPTLCK = 0x40045431, TIOCSWINSZ = 0x5414,
-        NS_GET_NSTYPE = 0xB703;
+        TIOCGWINSZ = 0x5413, TCGETS = 0x5401, TCSETS = 0x5402, NS_GET_NSTYPE = 0xB703;
+    /// <summary>termios c_oflag: map "\n" to "\r\n" on output.</summary>
+    public const uint ONLCR = 0x4;
 
     public const int CLOSE_RANGE_CLOEXEC = 4;
     public const int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;

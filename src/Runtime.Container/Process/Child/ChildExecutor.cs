@@ -48,7 +48,7 @@ public static unsafe class ChildExecutor
             case StepKind.MaskPath: return MaskPath(plan, (byte*)a[0], (byte*)a[1], (byte*)a[2], aux);
             case StepKind.ReadonlyPath: return ReadonlyPath(plan, (byte*)a[0]);
             case StepKind.Remount: return Remount(plan, (byte*)a[0], a[1]);
-            case StepKind.SetupConsole: return SetupConsole(plan, (int)a[0], (byte*)a[1], (byte*)a[2], (byte*)a[3]);
+            case StepKind.SetupConsole: return SetupConsole(plan, (int)a[0], (byte*)a[1], (byte*)a[2], (byte*)a[3], a[4]);
             case StepKind.ResolveExecutable: return ResolveExecutable(plan, (byte**)a[0], a[1] != 0, aux);
             case StepKind.ReadByte: return ReadByte(plan, (int)a[0]);
             case StepKind.ResetSignals: return ResetSignals(plan);
@@ -273,9 +273,10 @@ public static unsafe class ChildExecutor
     /// Opens the container's /dev/ptmx, unlocks the pty, bind-mounts its slave onto /dev/console, sends the
     /// master to the console socket (one SCM_RIGHTS fd), and makes the slave the session's terminal and stdio.
     /// <paramref name="msg"/> is a prepared msghdr whose cmsg data (the fd) is filled in here;
-    /// <paramref name="winsize"/> is a struct winsize or null.
+    /// <paramref name="winsize"/> is a struct winsize or null; <paramref name="options"/> holds
+    /// <see cref="Exec.ConsoleOptions"/> bits.
     /// </summary>
-    private static long SetupConsole(PlanHeader* plan, int socketFd, byte* msg, byte* winsize, byte* names)
+    private static long SetupConsole(PlanHeader* plan, int socketFd, byte* msg, byte* winsize, byte* names, long options)
     {
         // names: "/dev/ptmx\0/dev/console\0" followed by a 32-byte buffer for the slave path.
         byte* ptmx = names;
@@ -298,6 +299,15 @@ public static unsafe class ChildExecutor
         while (d > 0) slavePath[n++] = digits[--d];
         slavePath[n] = 0;
         if (winsize != null) Call(plan, Nr.ioctl, master, Flags.TIOCSWINSZ, (long)winsize, 0, 0, 0);
+        if ((options & Exec.ConsoleOptions.ClearOnlcr) != 0)
+        {
+            Runsharp.Linux.Termios t;
+            r = Call(plan, Nr.ioctl, master, Flags.TCGETS, (long)&t, 0, 0, 0);
+            if (r < 0) return r;
+            t.Oflag &= ~Flags.ONLCR;
+            r = Call(plan, Nr.ioctl, master, Flags.TCSETS, (long)&t, 0, 0, 0);
+            if (r < 0) return r;
+        }
         long slave = Call(plan, Nr.open, (long)slavePath, Flags.O_RDWR | Flags.O_NOCTTY, 0, 0, 0, 0);
         if (slave < 0) return slave;
         long cfd = Call(plan, Nr.open, (long)console, Flags.O_CREAT | Flags.O_WRONLY | Flags.O_NOFOLLOW | Flags.O_CLOEXEC, 0x1b6, 0, 0, 0);
