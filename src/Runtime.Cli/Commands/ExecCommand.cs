@@ -22,8 +22,6 @@ public static class ExecCommand
         var exec = new ExecOperation(c.Store, c.Debug);
         try
         {
-            if (cmd.GetList("cgroup").Count > 0)
-                throw new Runsharp.Container.ContainerException("exec --cgroup: sub-cgroups are not supported by this version of runsharp yet");
             pid = exec.Run(new ExecOptions
             {
                 Id = cmd.ContainerId,
@@ -43,6 +41,7 @@ public static class ExecCommand
                 PidFile = cmd.GetStringOrNull("pid-file"),
                 PreserveFds = PreserveFdsFlag.Read(cmd),
                 IgnorePaused = cmd.GetBool("ignore-paused"),
+                Cgroups = cmd.GetList("cgroup"),
             });
         }
         catch (Exception e) { return ErrorReporter.Fail(e, FailureExitCode); }

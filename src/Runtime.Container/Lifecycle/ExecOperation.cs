@@ -32,6 +32,8 @@ public sealed class ExecOptions
     public string? PidFile { get; init; }
     public int PreserveFds { get; init; }
     public bool IgnorePaused { get; init; }
+    /// <summary>--cgroup values: sub-cgroups of the container's cgroup to join (see SubCgroups).</summary>
+    public IReadOnlyList<string> Cgroups { get; init; } = [];
 }
 
 /// <summary>
@@ -74,6 +76,7 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
         if (!process.Terminal && options.ConsoleSocket is not null)
             throw new ContainerException("cannot use console socket if runsharp will not detach or allocate tty");
         string? pidFile = options.PidFile is null ? null : Path.GetFullPath(options.PidFile);
+        var cgroup = ContainerCgroup.ForExec(record, options.Cgroups);
 
         var fds = new List<int>();
         int pid = -1;
@@ -124,12 +127,16 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             foreground?.ChildForked();
             debug?.Invoke($"exec forked: pid {pid}");
 
-            if (ContainerCgroup.Of(record) is { } cgroup)
+            if (cgroup is not null)
             {
                 try { cgroup.AddProcess(pid); }
                 catch (Exception e) when (e is not ContainerException)
                 {
-                    throw new ContainerException($"unable to add the process to the container's cgroup {cgroup.Path}: {e.Message}");
+                    if (options.Cgroups.Count == 0)
+                        throw new ContainerException($"unable to add the process to the container's cgroup {cgroup.Path}: {e.Message}");
+                    // ENOSPC: a new v1 cpuset cgroup starts with no cpus and mems, and takes no process until both are set.
+                    string hint = e is CgroupException { Errno: Errno.ENOSPC } ? " (a v1 cpuset sub-cgroup needs cpuset.cpus and cpuset.mems)" : "";
+                    throw new ContainerException($"exec --cgroup: unable to add the process to its sub-cgroups: {e.Message}{hint}");
                 }
             }
             ParentSideLimits.Apply(pid, process);
