@@ -23,7 +23,7 @@ public sealed unsafe class ConsolePlanTests
     private static NativePlan Compile(bool bindConsole, Box? size = null)
     {
         var builder = new PlanBuilder();
-        ConsoleCompiler.Compile(builder, ConsoleSocket, size, bindConsole);
+        ConsoleCompiler.Compile(builder, new ConsoleRequest(ConsoleSocket, size, Relayed: false), bindConsole);
         return builder.Build(99);
     }
 

@@ -328,6 +328,27 @@ public sealed class DockerTests(DockerEngine e) : DockerCliTests<DockerEngine>(e
         Assert.Equal(2, E.Runtime.Calls().Skip(calls).Count(c => c.Command == "create"));
         E.Cli("rmi", tag).Ok();
     }
+
+    /// <summary>
+    /// dockerd runs the default runtime's `--version` for `docker info` (the "runc version" line shows its commit)
+    /// and `docker version` (a component named after the runtime, with its version); "N/A" or a missing component
+    /// would mean it could not parse our output.
+    /// </summary>
+    [Fact]
+    public void InfoAndVersion_ShowRunsharpsVersionAndCommit()
+    {
+        var ours = Sh.Run($"{Env.Q(Env.RuntimePath)} --version");
+        var lines = ours.Stdout.Split('\n');
+        string version = lines[0][(lines[0].LastIndexOf("version ", StringComparison.Ordinal) + "version ".Length)..].Trim();
+        string commit = lines.Single(l => l.StartsWith("commit:", StringComparison.Ordinal))["commit:".Length..].Trim();
+        int before = File.ReadAllLines(E.Runtime.CallsLog).Count(l => l.Trim() == "--version");
+
+        Assert.Equal(commit, E.Cli("info", "--format", "{{.RuncCommit.ID}}").Ok().Out);
+        var components = E.Cli("version", "--format", "{{range .Server.Components}}{{.Name}}={{.Version}} {{end}}").Ok().Out;
+        Assert.Contains($"runsharp={version} ", components + " ");
+        Assert.True(File.ReadAllLines(E.Runtime.CallsLog).Count(l => l.Trim() == "--version") >= before + 2,
+            "dockerd did not run the runtime's --version through the wrapper");
+    }
 }
 
 [TestCaseOrderer("Runtime.Engine.Tests.Harness.ShutdownLast", "Runtime.Engine.Tests")]

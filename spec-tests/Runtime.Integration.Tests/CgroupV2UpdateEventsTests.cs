@@ -15,24 +15,7 @@ public class CgroupV2UpdateEventsTests : IntegrationTest
         File.Exists("/sys/fs/cgroup/unified/cgroup.controllers") &&
         File.ReadAllText("/sys/fs/cgroup/unified/cgroup.controllers").Split(' ', '\n').Contains("hugetlb");
 
-    /// <summary>Runs <paramref name="body"/> in a private mount namespace with cgroup2 on /sys/fs/cgroup and a
-    /// `sleep` container NAME started by RT (the runtime under test) from bundle B; the container is deleted
-    /// and its cgroup checked gone whatever the body does (exit 95: cgroup left behind).</summary>
-    private Sh.Result InV2(string name, string body, string? runtime = null)
-    {
-        var b = R.NewBundle().Args("sleep", "300");
-        b.Linux["cgroupsPath"] = "/" + name;
-        b.Save();
-        var rt = $"{Env.Q(runtime ?? Env.RuntimePath)} --root {Env.Q(R.TempPath("v2root-" + name))}";
-        var script =
-            "umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup || exit 90\n" +
-            $"RT() {{ {rt} \"$@\"; }}; NAME={name}; OUT={Env.Q(R.TempDir)}\n" +
-            $"cleanup() {{ RT delete -f $NAME >/dev/null 2>&1; test -e /sys/fs/cgroup/$NAME && exit 95; }}\n" +
-            "trap 'rc=$?; cleanup; exit $rc' EXIT\n" +
-            $"RT run -d --bundle {Env.Q(b.Dir)} $NAME </dev/null >$OUT/$NAME.run 2>&1 || exit 91\n" +
-            body;
-        return Sh.Run($"unshare --mount --propagation private sh -c {Env.Q(script)}", TimeSpan.FromSeconds(60));
-    }
+    private Sh.Result InV2(string name, string body, string? runtime = null) => PureV2.WithContainer(R, name, body, runtime);
 
     private static string NewName() => "rsit-v2-" + Guid.NewGuid().ToString("N")[..8];
 

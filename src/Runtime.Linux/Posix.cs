@@ -189,6 +189,17 @@ public static unsafe class Posix
     /// <summary>Shell-style exit code from a wait status: the code, or 128+signal.</summary>
     public static int ExitCodeOf(int status) => (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
 
+    [DllImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static extern int PollWithErrno(pollfd* fds, ulong count, int timeoutMs);
+
+    /// <summary>poll(2) with a GC transition (it may block for long) and a reliable errno: returns the number of
+    /// ready fds, or -errno (-EINTR when a signal handler ran on this thread).</summary>
+    public static int Poll(pollfd* fds, int count, int timeoutMs)
+    {
+        int r = PollWithErrno(fds, (ulong)count, timeoutMs);
+        return r < 0 ? -LastErrno : r;
+    }
+
     /// <summary>Blocks until a process (not necessarily our child) exits, via poll on its pidfd.</summary>
     public static bool WaitForExit(int pidfd, int timeoutMs)
     {

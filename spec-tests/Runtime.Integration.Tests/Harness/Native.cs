@@ -13,6 +13,7 @@ public static unsafe partial class Native
     [DllImport("libc", SetLastError = true)] public static extern nint recvmsg(int sockfd, MsgHdr* msg, int flags);
     [DllImport("libc", SetLastError = true)] public static extern int kill(int pid, int sig);
     [DllImport("libc", SetLastError = true)] public static extern int mkfifo(string path, uint mode);
+    [DllImport("libc", SetLastError = true)] public static extern int tgkill(int tgid, int tid, int sig);
 
     public const ulong TIOCGPTN = 0x80045430;
     public const int SOL_SOCKET = 1;

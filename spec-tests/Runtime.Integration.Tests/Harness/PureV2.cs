@@ -21,5 +21,25 @@ public static class PureV2
         return Sh.Run($"unshare --mount --propagation private sh -c {Env.Q(script)}", TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>Runs <paramref name="body"/> in a private mount namespace with cgroup2 on /sys/fs/cgroup and a
+    /// `sleep` container NAME started by RT (the runtime under test, or <paramref name="runtime"/>) with cgroupsPath
+    /// "/NAME"; $OUT is the test's temp dir. The container is deleted and its cgroup checked gone whatever the body
+    /// does (exit 95: cgroup left behind; 90: no cgroup2 mount; 91: run -d failed, see $OUT/NAME.run).</summary>
+    public static Sh.Result WithContainer(Runtime r, string name, string body, string? runtime = null)
+    {
+        var b = r.NewBundle().Args("sleep", "300");
+        b.Linux["cgroupsPath"] = "/" + name;
+        b.Save();
+        var rt = $"{Env.Q(runtime ?? Env.RuntimePath)} --root {Env.Q(r.TempPath("v2root-" + name))}";
+        var script =
+            "umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup || exit 90\n" +
+            $"RT() {{ {rt} \"$@\"; }}; NAME={name}; OUT={Env.Q(r.TempDir)}\n" +
+            $"cleanup() {{ RT delete -f $NAME >/dev/null 2>&1; test -e /sys/fs/cgroup/$NAME && exit 95; }}\n" +
+            "trap 'rc=$?; cleanup; exit $rc' EXIT\n" +
+            $"RT run -d --bundle {Env.Q(b.Dir)} $NAME </dev/null >$OUT/$NAME.run 2>&1 || exit 91\n" +
+            body;
+        return Sh.Run($"unshare --mount --propagation private sh -c {Env.Q(script)}", TimeSpan.FromSeconds(60));
+    }
+
     public static string NewName() => "rsit-v2-" + Guid.NewGuid().ToString("N")[..8];
 }

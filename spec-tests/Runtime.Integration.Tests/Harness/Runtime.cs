@@ -118,10 +118,7 @@ public sealed class Runtime : IDisposable
 
         var cmd = new StringBuilder("exec ");
         foreach (var w in o.Prefix) cmd.Append(Env.Q(w)).Append(' ');
-        cmd.Append(Env.Q(Env.RuntimePath));
-        if (o.GlobalFlags)
-            cmd.Append(" --root ").Append(Env.Q(Root)).Append(" --log ").Append(Env.Q(LogFile)).Append(" --log-format json");
-        foreach (var a in argv) cmd.Append(' ').Append(Env.Q(a));
+        cmd.Append(CommandLine(argv, o.GlobalFlags));
         cmd.Append(" <").Append(Env.Q(o.StdinFile)).Append(" >").Append(Env.Q(stdout)).Append(" 2>").Append(Env.Q(stderr));
         if (o.ExtraRedirections.Length > 0) cmd.Append(' ').Append(o.ExtraRedirections);
 
@@ -147,6 +144,25 @@ public sealed class Runtime : IDisposable
             if (all.Length > logBefore) log = Encoding.UTF8.GetString(all, (int)logBefore, (int)(all.Length - logBefore));
         }
         return new Result(argv, p.ExitCode, SafeRead(stdout), SafeRead(stderr), log);
+    }
+
+    /// <summary>The runtime's command line for a shell: its path, the global flags (unless told not to), the args.</summary>
+    public string CommandLine(IEnumerable<string> args, bool globalFlags = true)
+    {
+        var cmd = new StringBuilder(Env.Q(Env.RuntimePath));
+        if (globalFlags)
+            cmd.Append(" --root ").Append(Env.Q(Root)).Append(" --log ").Append(Env.Q(LogFile)).Append(" --log-format json");
+        foreach (var a in args) cmd.Append(' ').Append(Env.Q(a));
+        return cmd.ToString();
+    }
+
+    /// <summary>The args of `run --bundle B [extra...] ID` for a caller that starts the runtime itself (a pty, a
+    /// process to signal); the bundle is saved and the container tracked for cleanup as <see cref="Run"/> does.</summary>
+    public string[] RunArgs(Bundle b, string id, params string[] extra)
+    {
+        b.Save();
+        Track(b, id);
+        return new[] { "run", "--bundle", b.Dir }.Concat(extra).Append(id).ToArray();
     }
 
     private static string SafeRead(string path) { try { return File.ReadAllText(path); } catch { return ""; } }

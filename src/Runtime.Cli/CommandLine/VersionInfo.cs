@@ -3,8 +3,11 @@ using System.Reflection;
 namespace Runsharp.Cli.CommandLine;
 
 /// <summary>
-/// The <c>--version</c> text in runc's shape. go-runc's Version() reads the first line
-/// "&lt;name&gt; version X" and the "commit:" and "spec:" lines, so keep those three first.
+/// The <c>--version</c> text in runc's shape: "runsharp version X", "commit: SHA", "spec: X.Y.Z", then extras.
+/// dockerd (`docker info`, `docker version`) takes name and version from the only line containing "version" and
+/// the commit from "commit:"; containerd's go-runc Version() fills its fields only for a first line starting
+/// "runc version " (crun gets empty fields too) and no engine calls it, so the name stays ours.
+/// See VersionCallersTests.
 /// </summary>
 public static class VersionInfo
 {

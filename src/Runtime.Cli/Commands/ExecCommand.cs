@@ -1,12 +1,14 @@
 using Runsharp.Cli.Logging;
+using Runsharp.Container.Foreground;
 using Runsharp.Container.Lifecycle;
 using Runsharp.Linux;
 
 namespace Runsharp.Cli.Commands;
 
 /// <summary>
-/// `exec`: a new process in an existing container. In the foreground the process is our child: we wait and
-/// return its exit code (128+signal if killed). Any failure to start it exits 255, as runc does since 1.1.
+/// `exec`: a new process in an existing container. In the foreground the process is our child: we wait (passing
+/// signals on, relaying its tty when it has one without --console-socket) and return its exit code (128+signal if
+/// killed). Any failure to start it exits 255, as runc does since 1.1.
 /// </summary>
 public static class ExecCommand
 {
@@ -17,11 +19,10 @@ public static class ExecCommand
         var cmd = c.Command;
         bool detach = cmd.GetBool("detach");
         int pid;
+        var exec = new ExecOperation(c.Store, c.Debug);
         try
         {
-            if (cmd.GetList("cgroup").Count > 0)
-                throw new Runsharp.Container.ContainerException("exec --cgroup: sub-cgroups are not supported by this version of runsharp yet");
-            pid = new ExecOperation(c.Store, c.Debug).Run(new ExecOptions
+            pid = exec.Run(new ExecOptions
             {
                 Id = cmd.ContainerId,
                 ProcessPath = cmd.GetStringOrNull("process"),
@@ -40,11 +41,12 @@ public static class ExecCommand
                 PidFile = cmd.GetStringOrNull("pid-file"),
                 PreserveFds = PreserveFdsFlag.Read(cmd),
                 IgnorePaused = cmd.GetBool("ignore-paused"),
+                Cgroups = cmd.GetList("cgroup"),
             });
         }
         catch (Exception e) { return ErrorReporter.Fail(e, FailureExitCode); }
         if (detach) return 0;
-        var (_, status) = Posix.WaitPid(pid, 0);
-        return Posix.ExitCodeOf(status);
+        using var console = exec.Console;
+        return Posix.ExitCodeOf(ForegroundWait.Run(pid, console, c.Debug));
     }
 }

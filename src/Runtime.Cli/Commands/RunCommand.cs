@@ -1,11 +1,13 @@
+using Runsharp.Container.Foreground;
 using Runsharp.Container.Lifecycle;
 using Runsharp.Linux;
 
 namespace Runsharp.Cli.Commands;
 
 /// <summary>
-/// `run`: create + start, and in the foreground wait for the init (we are its parent), then delete
-/// unless --keep. The exit code is the container's.
+/// `run`: create + start, and in the foreground wait for the init (we are its parent), passing signals on and
+/// relaying its tty when it has one without --console-socket; then delete unless --keep. The exit code is the
+/// container's.
 /// </summary>
 public static class RunCommand
 {
@@ -14,7 +16,9 @@ public static class RunCommand
         var cmd = c.Command;
         bool detach = cmd.GetBool("detach");
         var ops = new ContainerOperations(c.Store, c.Debug, c.Warn);
-        var record = new CreateOperation(c.Store, c.Debug, c.Warn).Run(CreateCommand.Options(c, detached: detach));
+        var create = new CreateOperation(c.Store, c.Debug, c.Warn);
+        var record = create.Run(CreateCommand.Options(c, detached: detach));
+        using var console = create.Console;
         try
         {
             ops.Start(record.Id);
@@ -26,8 +30,7 @@ public static class RunCommand
         }
         if (detach) return 0;
 
-        var (_, status) = Posix.WaitPid(record.Pid, 0);
-        int code = Posix.ExitCodeOf(status);
+        int code = Posix.ExitCodeOf(ForegroundWait.Run(record.Pid, console, c.Debug));
         if (!cmd.GetBool("keep")) ops.Delete(record.Id, force: true);
         return code;
     }

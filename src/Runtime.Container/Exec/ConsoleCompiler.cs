@@ -5,6 +5,13 @@ using Runsharp.Spec;
 
 namespace Runsharp.Container.Exec;
 
+/// <summary>Where a process's pty master goes and how the pty starts out.</summary>
+/// <param name="SocketFd">The socket the master is sent on: the caller's --console-socket, or the runtime's own
+/// socketpair when it relays a foreground tty itself.</param>
+/// <param name="Size">The initial window size, or null for the kernel's default (0x0).</param>
+/// <param name="Relayed">The runtime relays the master to its own stdio (no --console-socket).</param>
+public sealed record ConsoleRequest(int SocketFd, Box? Size, bool Relayed);
+
 /// <summary>
 /// terminal: true. The pty is made inside the container (its devpts), and its master goes to the caller's
 /// console socket in one sendmsg carrying exactly one SCM_RIGHTS fd, as go-runc's receiver requires.
@@ -18,8 +25,10 @@ public static class ConsoleCompiler
     private const string Field = "process.terminal";
 
     /// <param name="bindConsole">The init binds the peer onto /dev/console; an exec'd process leaves it alone.</param>
-    public static void Compile(PlanBuilder plan, int consoleSocketFd, Box? size, bool bindConsole)
+    public static void Compile(PlanBuilder plan, ConsoleRequest console, bool bindConsole)
     {
+        int consoleSocketFd = console.SocketFd;
+        var size = console.Size;
         var steps = new MountSteps(plan);
         var ptmx = OpenPtmx(steps);
 
@@ -31,6 +40,9 @@ public static class ConsoleCompiler
             BitConverter.TryWriteBytes(ws.AsSpan(2), (ushort)size.Width);
             plan.Syscall("unable to set the console size (process.consoleSize)", Sys.ioctl, ptmx, Flags.TIOCSWINSZ, plan.Bytes(ws));
         }
+        // The runtime relays a foreground tty to its own terminal, which adds the "\r" itself (as runc does).
+        if (console.Relayed)
+            plan.Step($"unable to turn off the pty's output mapping ({Field})", StepKind.ClearOnlcr, ptmx);
         var peer = plan.NewSlot();
         plan.Syscall($"unable to open the new pty's peer (TIOCGPTPEER) ({Field})", Sys.ioctl, ptmx, Flags.TIOCGPTPEER,
             Flags.O_RDWR | Flags.O_NOCTTY | Flags.O_CLOEXEC, result: peer);

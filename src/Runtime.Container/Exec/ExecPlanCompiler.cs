@@ -13,7 +13,8 @@ public sealed class ExecContext
     public int SyncReadFd { get; init; } = -1;
     public int GoReadFd { get; init; } = -1;
     public int GoWriteFd { get; init; } = -1;
-    public int ConsoleSocketFd { get; init; } = -1;
+    /// <summary>Where the pty master goes when process.terminal is set.</summary>
+    public ConsoleRequest? Console { get; init; }
     /// <summary>The container's namespaces that differ from ours, pid and time excepted (the parent joins those
     /// around the clone): user first, mnt last.</summary>
     public IReadOnlyList<(int Fd, long Flag, string Name)> Namespaces { get; init; } = [];
@@ -56,7 +57,7 @@ public static class ExecPlanCompiler
         if (ctx.ChrootPath is not null)
             plan.Syscall($"unable to chroot into {ctx.ChrootPath}", Sys.chroot, plan.String(ctx.ChrootPath));
         // The init's /dev/console stays as it is: an exec'd process only gets a pty of its own (as runc).
-        if (process.Terminal) ConsoleCompiler.Compile(plan, ctx.ConsoleSocketFd, process.ConsoleSize, bindConsole: false);
+        if (process.Terminal) ConsoleCompiler.Compile(plan, ctx.Console ?? new ConsoleRequest(-1, process.ConsoleSize, Relayed: false), bindConsole: false);
         WorkingDirectoryCompiler.Compile(plan, process);
 
         LinuxSecurityModules.Compile(plan, process, ctx.Lsm);

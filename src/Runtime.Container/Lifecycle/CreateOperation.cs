@@ -1,4 +1,6 @@
 using Runsharp.Cgroups;
+using Runsharp.Container.Exec;
+using Runsharp.Container.Foreground;
 using Runsharp.Container.Hooks;
 using Runsharp.Container.Mounts;
 using Runsharp.Container.Namespaces;
@@ -21,6 +23,10 @@ namespace Runsharp.Container.Lifecycle;
 /// </summary>
 public sealed class CreateOperation(StateStore store, Action<string>? debug = null, Action<string>? warn = null)
 {
+    /// <summary>After a foreground create with process.terminal and no --console-socket: the tty the caller relays
+    /// (it owns it from here on). Null otherwise.</summary>
+    public ForegroundConsole? Console { get; private set; }
+
     public ContainerRecord Run(CreateOptions options)
     {
         if (ContainerIdValidator.Validate(options.Id) is { } idError) throw new ContainerException(idError);
@@ -34,6 +40,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
 
         var fds = new List<int>();
         ICgroupManager? cgroup = null;
+        ForegroundConsole? foreground = null;
         int pid = -1;
         using var dirLock = store.CreateContainerDir(options.Id);
         try
@@ -81,6 +88,8 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             var (goRead, goWrite) = Posix.Pipe("unable to create the start pipe");
             Track(fds, goRead); Track(fds, goWrite);
             int consoleFd = options.ConsoleSocket is null ? -1 : Track(fds, ConsoleSocket.Connect(options.ConsoleSocket));
+            // No console socket in the foreground: the tty is ours to relay (detached was refused above).
+            if (process.Terminal && consoleFd < 0) foreground = ForegroundConsole.Open();
             int rootfsParentFd = Track(fds, OpenDir(Path.GetDirectoryName(rootfs) ?? "/", "root.path"));
             int ownCwd = Track(fds, OpenDir(".", "cwd"));
             // SCMP_ACT_NOTIFY: the init sends its notify fd back on this pair (see SeccompListener).
@@ -93,7 +102,8 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             {
                 Spec = spec, BundleDir = bundle, RootfsPath = rootfs,
                 SyncWriteFd = syncWrite, SyncReadFd = syncRead, GoReadFd = goRead, GoWriteFd = goWrite,
-                ExecFifoFd = fifoFd, ConsoleSocketFd = consoleFd, SeccompSocketFd = seccompChild,
+                ExecFifoFd = fifoFd, SeccompSocketFd = seccompChild,
+                Console = foreground?.Request(process.ConsoleSize) ?? new ConsoleRequest(consoleFd, process.ConsoleSize, Relayed: false),
                 CloseInChild = seccompParent >= 0 ? [dirLock.Fd, ownCwd, rootfsParentFd, seccompParent] : [dirLock.Fd, ownCwd, rootfsParentFd],
                 JoinFds = namespaces.JoinFds, PreserveFds = options.PreserveFds,
                 SessionKeyring = options.NoNewKeyring ? null : "_ses." + options.Id, NoPivot = options.NoPivot,
@@ -117,6 +127,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             finally { Posix.Fchdir(ownCwd, "unable to return to the working directory"); }
             Posix.Close(syncWrite); fds.Remove(syncWrite);
             Posix.Close(goRead); fds.Remove(goRead);
+            foreground?.ChildForked();
             if (seccompChild >= 0) { Posix.Close(seccompChild); fds.Remove(seccompChild); }
             if (namespaces.NeedsInitFork)
             {
@@ -145,16 +156,19 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             }, () => SeccompListener.Forward(seccompParent, spec.Linux!.Seccomp!,
                 HookState(spec, options.Id, bundle, initPid, Spec.ContainerStatus.Creating)));
             debug?.Invoke("init ready");
+            foreground?.ReceiveMaster();
 
             record.Pid = pid;
             record.PidStartTime = ProcessStat.Read(pid)?.StartTime ?? 0;
             WithCgroup(record, cgroup, cgroup?.CreatedDepth ?? 0);
             store.Write(record);
             if (pidFile is not null) AtomicFile.Write(pidFile, System.Text.Encoding.ASCII.GetBytes(pid.ToString()));
+            Console = foreground;
             return record;
         }
         catch
         {
+            foreground?.Dispose();
             Cleanup(options.Id, pid, cgroup);
             throw;
         }

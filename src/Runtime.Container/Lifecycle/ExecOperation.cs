@@ -1,5 +1,6 @@
 using Runsharp.Cgroups;
 using Runsharp.Container.Exec;
+using Runsharp.Container.Foreground;
 using Runsharp.Container.Process;
 using Runsharp.Container.Security;
 using Runsharp.Container.Security.Seccomp;
@@ -31,6 +32,8 @@ public sealed class ExecOptions
     public string? PidFile { get; init; }
     public int PreserveFds { get; init; }
     public bool IgnorePaused { get; init; }
+    /// <summary>--cgroup values: sub-cgroups of the container's cgroup to join (see SubCgroups).</summary>
+    public IReadOnlyList<string> Cgroups { get; init; } = [];
 }
 
 /// <summary>
@@ -41,6 +44,10 @@ public sealed class ExecOptions
 /// </summary>
 public sealed class ExecOperation(StateStore store, Action<string>? debug = null)
 {
+    /// <summary>After a foreground exec with a tty and no --console-socket: the tty the caller relays (it owns it
+    /// from here on). Null otherwise.</summary>
+    public ForegroundConsole? Console { get; private set; }
+
     private static readonly (string Name, long Flag)[] JoinOrder =
     [
         ("user", Flags.CLONE_NEWUSER), ("ipc", Flags.CLONE_NEWIPC), ("uts", Flags.CLONE_NEWUTS),
@@ -64,16 +71,16 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
         try { spec = SpecLoader.LoadConfig(store.DirOf(options.Id)); }
         catch (SpecException e) { throw new ContainerException($"the container's saved config: {e.Message}"); }
         var process = BuildProcess(spec, options);
-        if (process.Terminal && options.ConsoleSocket is null)
-            throw new ContainerException(options.Detached
-                ? "cannot allocate tty if runsharp will detach without setting console socket"
-                : "exec with a tty needs --console-socket (a foreground tty is not supported yet)");
+        if (process.Terminal && options.ConsoleSocket is null && options.Detached)
+            throw new ContainerException("cannot allocate tty if runsharp will detach without setting console socket");
         if (!process.Terminal && options.ConsoleSocket is not null)
             throw new ContainerException("cannot use console socket if runsharp will not detach or allocate tty");
         string? pidFile = options.PidFile is null ? null : Path.GetFullPath(options.PidFile);
+        var cgroup = ContainerCgroup.ForExec(record, options.Cgroups);
 
         var fds = new List<int>();
         int pid = -1;
+        ForegroundConsole? foreground = null;
         try
         {
             var namespaces = OpenNamespaces(record, fds, out int pidNs);
@@ -85,6 +92,7 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             fds.Add(goRead); fds.Add(goWrite);
             int consoleFd = -1;
             if (options.ConsoleSocket is not null) fds.Add(consoleFd = ConsoleSocket.Connect(options.ConsoleSocket));
+            else if (process.Terminal) foreground = ForegroundConsole.Open();
             bool ownMnt = !namespaces.Any(n => n.Flag == Flags.CLONE_NEWNS);
             bool userNs = namespaces.Any(n => n.Flag == Flags.CLONE_NEWUSER);
 
@@ -92,7 +100,8 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             var ctx = new ExecContext
             {
                 Process = process, SyncWriteFd = syncWrite, SyncReadFd = syncRead, GoReadFd = goRead, GoWriteFd = goWrite,
-                ConsoleSocketFd = consoleFd, Namespaces = namespaces,
+                Console = foreground?.Request(process.ConsoleSize) ?? new ConsoleRequest(consoleFd, process.ConsoleSize, Relayed: false),
+                Namespaces = namespaces,
                 // Without a mount namespace the init only chrooted into the rootfs (see InitPlanCompiler).
                 ChrootPath = ownMnt ? record.Rootfs : null,
                 SetgroupsDenied = userNs && ReadTrimmed($"/proc/{record.Pid}/setgroups") == "deny",
@@ -116,28 +125,37 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             Posix.Close(syncWrite); fds.Remove(syncWrite);
             Posix.Close(goRead); fds.Remove(goRead);
             foreach (var (fd, _, _) in namespaces) { Posix.Close(fd); fds.Remove(fd); }
+            foreground?.ChildForked();
             debug?.Invoke($"exec forked: pid {pid}");
 
-            if (ContainerCgroup.Of(record) is { } cgroup)
+            if (cgroup is not null)
             {
                 try { cgroup.AddProcess(pid); }
                 catch (Exception e) when (e is not ContainerException)
                 {
-                    throw new ContainerException($"unable to add the process to the container's cgroup {cgroup.Path}: {e.Message}");
+                    if (options.Cgroups.Count == 0)
+                        throw new ContainerException($"unable to add the process to the container's cgroup {cgroup.Path}: {e.Message}");
+                    // ENOSPC: a new v1 cpuset cgroup starts with no cpus and mems, and takes no process until both are set.
+                    string hint = e is CgroupException { Errno: Errno.ENOSPC } ? " (a v1 cpuset sub-cgroup needs cpuset.cpus and cpuset.mems)" : "";
+                    throw new ContainerException($"exec --cgroup: unable to add the process to its sub-cgroups: {e.Message}{hint}");
                 }
             }
             ParentSideLimits.Apply(pid, process);
             Posix.WriteAll(goWrite, [1], "unable to release the process");
             InitLauncher.AwaitReady(syncRead, pid, plan.Descriptions);
+            foreground?.ReceiveMaster();
             InitLauncher.AwaitExecve(syncRead);
             debug?.Invoke("exec ready");
             if (pidFile is not null) AtomicFile.Write(pidFile, System.Text.Encoding.ASCII.GetBytes(pid.ToString()));
             int started = pid;
             pid = -1;
+            Console = foreground;
+            foreground = null;
             return started;
         }
         finally
         {
+            foreground?.Dispose();
             if (pid > 0)
             {
                 Posix.Kill(pid, Flags.SIGKILL);

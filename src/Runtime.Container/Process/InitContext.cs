@@ -19,7 +19,8 @@ public sealed class InitContext
     public int GoWriteFd { get; init; } = -1;
     /// <summary>exec.fifo opened O_RDWR: the child blocks reading it until `start` writes.</summary>
     public int ExecFifoFd { get; init; } = -1;
-    public int ConsoleSocketFd { get; init; } = -1;
+    /// <summary>Where the pty master goes when process.terminal is set.</summary>
+    public Exec.ConsoleRequest? Console { get; init; }
     /// <summary>Init's end of the socketpair that carries the seccomp notify fd to the parent (SCMP_ACT_NOTIFY), or -1.</summary>
     public int SeccompSocketFd { get; init; } = -1;
     /// <summary>Parent-only fds the child closes first: above all the state dir's flock, which a copy would hold.</summary>

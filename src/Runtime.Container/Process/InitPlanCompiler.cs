@@ -93,7 +93,8 @@ public static class InitPlanCompiler
         // After sysctl (which writes through /proc/sys), as runc orders it.
         if (namespaces.Has(NamespaceTypes.Mount)) RootfsCompiler.CompilePostPivot(plan, spec);
         // Without a mount namespace of its own the bind would land in the host's mount table: no /dev/console then.
-        if (process.Terminal) ConsoleCompiler.Compile(plan, ctx.ConsoleSocketFd, process.ConsoleSize, bindConsole: namespaces.Has(NamespaceTypes.Mount));
+        if (process.Terminal)
+            ConsoleCompiler.Compile(plan, ctx.Console ?? new ConsoleRequest(-1, process.ConsoleSize, Relayed: false), bindConsole: namespaces.Has(NamespaceTypes.Mount));
         RootfsCompiler.CompileReadonlyRoot(plan, spec);
         WorkingDirectoryCompiler.Compile(plan, process);
 

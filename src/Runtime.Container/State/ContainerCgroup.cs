@@ -16,6 +16,25 @@ public static class ContainerCgroup
         return CgroupManagerFactory.Load(mode, paths, record.CgroupCreatedDepth, createdDevices);
     }
 
+    /// <summary>
+    /// The cgroup an exec'd process joins: the container's, or with `exec --cgroup` the sub-cgroups named there
+    /// (<see cref="SubCgroups"/>), which must already exist. Null when the container has no cgroup of its own.
+    /// </summary>
+    public static ICgroupManager? ForExec(ContainerRecord record, IReadOnlyList<string> subCgroups)
+    {
+        var cgroup = Of(record);
+        if (subCgroups.Count == 0) return cgroup;
+        if (cgroup is null) throw new ContainerException("exec --cgroup: the container has no cgroup of its own (a rootless container without cgroup access)");
+        var mode = Enum.Parse<CgroupMode>(record.CgroupMode!);
+        CgroupPaths paths;
+        try { paths = SubCgroups.Parse(subCgroups).Apply(cgroup.Paths, mode); }
+        catch (CgroupException e) { throw new ContainerException(e.Message); }
+        foreach (var dir in paths.AllDirs.Except(cgroup.Paths.AllDirs))
+            if (!Directory.Exists(dir))
+                throw new ContainerException($"exec --cgroup {string.Join(" --cgroup ", subCgroups)}: the sub-cgroup {dir} does not exist (create it first)");
+        return CgroupManagerFactory.Load(mode, paths, createdDepth: 0);
+    }
+
     /// <summary>Paused means the container's own cgroup is frozen (or being frozen). A freezer that cannot be
     /// read counts as not paused, so that `state` and `list` still answer.</summary>
     public static bool IsPaused(ContainerRecord record)

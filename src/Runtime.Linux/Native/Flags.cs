@@ -53,7 +53,9 @@ public static class Flags
 
     // ioctl
     public const uint TIOCSCTTY = 0x540E, TIOCGPTN = 0x80045430, TIOCSPTLCK = 0x40045431, TIOCSWINSZ = 0x5414,
-        TIOCGPTPEER = 0x5441, NS_GET_NSTYPE = 0xB703;
+        TIOCGPTPEER = 0x5441, TIOCGWINSZ = 0x5413, TCGETS = 0x5401, TCSETS = 0x5402, NS_GET_NSTYPE = 0xB703;
+    /// <summary>termios c_oflag: map "\n" to "\r\n" on output.</summary>
+    public const uint ONLCR = 0x4;
 
     // statfs(2) f_type values, and fixed inode numbers the kernel gives a filesystem's well-known files
     public const long PROC_SUPER_MAGIC = 0x9fa0, DEVPTS_SUPER_MAGIC = 0x1cd1;

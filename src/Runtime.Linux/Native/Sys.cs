@@ -4,7 +4,7 @@ namespace Runsharp.Linux.Native;
 public static class Sys
 {
     public const long read = 0, write = 1, open = 2, close = 3, fstat = 5, poll = 7, lseek = 8, ioctl = 16,
-        access = 21, pipe = 22, dup = 32, dup2 = 33, getpid = 39, sendmsg = 46, recvmsg = 47, clone = 56,
+        mmap = 9, mprotect = 10, munmap = 11, access = 21, pipe = 22, dup = 32, dup2 = 33, getpid = 39, sendmsg = 46, recvmsg = 47, clone = 56,
         execve = 59, exit = 60, wait4 = 61, kill = 62, fcntl = 72, flock = 73, chdir = 80, fchdir = 81,
         mkdir = 83, rmdir = 84, unlink = 87, symlink = 88, readlink = 89, chmod = 90, fchown = 93,
         umask = 95, getrlimit = 97, getuid = 102, getgid = 104, setuid = 105, setgid = 106, getppid = 110,

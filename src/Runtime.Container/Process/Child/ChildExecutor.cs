@@ -50,6 +50,7 @@ public static unsafe class ChildExecutor
             case StepKind.Remount: return Remount(plan, (byte*)a[0], a[1]);
             case StepKind.VerifyInode: return VerifyInode(plan, (int)a[0], a[1], a[2], a[3], a[4], aux);
             case StepKind.AdoptTerminal: return AdoptTerminal(plan, (int)a[0]);
+            case StepKind.ClearOnlcr: return ClearOnlcr(plan, (int)a[0]);
             case StepKind.ResolveExecutable: return ResolveExecutable(plan, (byte**)a[0], a[1] != 0, aux);
             case StepKind.ReadByte: return ReadByte(plan, (int)a[0]);
             case StepKind.ResetSignals: return ResetSignals(plan);
@@ -292,6 +293,17 @@ public static unsafe class ChildExecutor
             return -EPERM;
         }
         return 0;
+    }
+
+    /// <summary>Turns off the pty's "\n" -> "\r\n" output mapping (a foreground tty the runtime relays: its own
+    /// terminal adds the "\r" where one is needed, as runc does).</summary>
+    private static long ClearOnlcr(PlanHeader* plan, int master)
+    {
+        Runsharp.Linux.Termios t;
+        long r = Call(plan, Nr.ioctl, master, Flags.TCGETS, (long)&t, 0, 0, 0);
+        if (r < 0) return r;
+        t.Oflag &= ~Flags.ONLCR;
+        return Call(plan, Nr.ioctl, master, Flags.TCSETS, (long)&t, 0, 0, 0);
     }
 
     /// <summary>The pty peer becomes the controlling terminal of a new session and the process's stdio.</summary>

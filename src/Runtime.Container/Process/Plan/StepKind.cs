@@ -33,6 +33,8 @@ public enum StepKind
     VerifyInode,
     /// <summary>Makes the pty peer in fd A0 the session's controlling terminal and stdin/stdout/stderr (setsid, TIOCSCTTY, dup3).</summary>
     AdoptTerminal,
+    /// <summary>a0: the pty master (a slot): clear ONLCR in its termios (TCGETS, TCSETS).</summary>
+    ClearOnlcr,
     /// <summary>Finds the first executable among the candidate paths at A0 (a null-terminated pointer array).</summary>
     ResolveExecutable,
     /// <summary>Reads one byte from fd A0, retrying EINTR; end of file is a failure (the peer went away).</summary>

@@ -15,18 +15,12 @@ namespace Runsharp.Container.Security.Seccomp;
 public static unsafe class SeccompListener
 {
     private const string Field = "linux.seccomp.listenerPath";
-    private const long SysSocketpair = 53, SysSocket = 41, SysConnect = 42; // x86_64
-    private const int MsgCmsgCloexec = 0x40000000;
+    private const long SysSocket = 41, SysConnect = 42; // x86_64
     /// <summary>The name under which the fd is listed in <see cref="ContainerProcessState.Fds"/> (specs-go's SeccompFdName).</summary>
     public const string SeccompFdName = "seccompFd";
 
     /// <summary>An AF_UNIX stream pair, both ends close-on-exec: (parent's end, init's end).</summary>
-    public static (int Parent, int Child) SocketPair()
-    {
-        int* sv = stackalloc int[2];
-        Posix.Call("unable to create the seccomp notify socket pair", SysSocketpair, Flags.AF_UNIX, Flags.SOCK_STREAM | Flags.SOCK_CLOEXEC, 0, (long)sv);
-        return (sv[0], sv[1]);
-    }
+    public static (int Parent, int Child) SocketPair() => UnixSocket.Pair("unable to create the seccomp notify socket pair");
 
     /// <summary>Takes the notify fd off the parent's end of the pair and hands it to the listener with <paramref name="state"/>.</summary>
     public static void Forward(int socketFd, LinuxSeccomp seccomp, Spec.State state)
@@ -51,26 +45,11 @@ public static unsafe class SeccompListener
     /// <summary>One message of the init: a byte and exactly one fd.</summary>
     public static int ReceiveFd(int socketFd)
     {
-        byte data = 0;
-        long* iov = stackalloc long[2];
-        iov[0] = (long)&data;
-        iov[1] = 1;
-        byte* control = stackalloc byte[64];
-        new Span<byte>(control, 64).Clear();
-        long* msg = stackalloc long[7];
-        new Span<long>(msg, 7).Clear();
-        msg[2] = (long)iov;
-        msg[3] = 1;
-        msg[4] = (long)control;
-        msg[5] = 64;
-        long n;
-        do { n = RawSyscall.Invoke(Sys.recvmsg, socketFd, (long)msg, MsgCmsgCloexec); } while (n == -Errno.EINTR);
-        if (n < 0) throw new ContainerException($"{Field}: unable to receive the seccomp notify fd from the container's init: {Errno.Message((int)-n)}");
-        // struct cmsghdr { size_t len; int level; int type; } then the fd.
-        long controlLength = msg[5];
-        if (n == 0 || controlLength < 20 || *(int*)(control + 8) != Flags.SOL_SOCKET || *(int*)(control + 12) != Flags.SCM_RIGHTS)
+        int fd = UnixSocket.TryReceiveFd(socketFd, dontWait: false);
+        if (fd == -Errno.EPIPE || fd == -UnixSocket.EBADMSG)
             throw new ContainerException($"{Field}: the container's init did not send the seccomp notify fd");
-        return *(int*)(control + 16);
+        if (fd < 0) throw new ContainerException($"{Field}: unable to receive the seccomp notify fd from the container's init: {Errno.Message(-fd)}");
+        return fd;
     }
 
     /// <summary>Connects to the listener and sends <paramref name="json"/> with <paramref name="fd"/> in one sendmsg.</summary>
