@@ -110,6 +110,27 @@ public class ExecCgroupTests : IntegrationTest
         Assert.Equal(255, r.ExitCode);
         Assert.Contains("missing <controller>: prefix", r.Stderr + r.Log);
     }
+
+    /// <summary>
+    /// The exec'd process joins the container's cgroups itself ("0" to each v1 tasks file, clone3 into the cgroup2
+    /// one): no cgroup.procs write by the runtime, whose cgroup-wide lock can wait for an RCU grace period.
+    /// </summary>
+    [Fact]
+    public void Exec_JoinsTheCgroupsWithoutACgroupProcsWrite()
+    {
+        var id = StartSleeper();
+        var init = CgroupsOf(File.ReadAllText($"/proc/{R.Pid(id)}/cgroup"));
+        string trace = R.TempPath($"exec-{id}.trace");
+        var r = R.Exec(["exec", id, "cat", "/proc/self/cgroup"],
+            new ExecOptions { Prefix = ["strace", "-f", "-qq", "-e", "trace=openat,write", "-o", trace] }).Ok();
+        Assert.Equal(init, CgroupsOf(r.Stdout));
+        Env.RunsharpOnly(() =>
+        {
+            var lines = File.ReadAllLines(trace);
+            Assert.DoesNotContain(lines, l => l.Contains("cgroup.procs") && (l.Contains("O_WRONLY") || l.Contains("O_RDWR")));
+            Assert.Contains(lines, l => l.Contains("/tasks\"") && l.Contains("O_WRONLY"));
+        });
+    }
 }
 
 /// <summary>`exec --cgroup PATH` on a pure cgroup v2 view of this host (see <see cref="PureV2"/>).</summary>

@@ -27,6 +27,10 @@ public sealed class ExecContext
     public SeccompProgram? Seccomp { get; init; }
     public string? Home { get; init; }
     public LsmHost Lsm { get; init; }
+    /// <summary>v1 <c>tasks</c> files the child writes "0" to (see Lifecycle/InitCgroupJoin).</summary>
+    public IReadOnlyList<(int Fd, string Controller)> CgroupTaskFds { get; init; } = [];
+    /// <summary>What a failed join says instead of the default (exec --cgroup).</summary>
+    public string? CgroupJoinHint { get; init; }
 }
 
 /// <summary>
@@ -43,6 +47,7 @@ public static class ExecPlanCompiler
         if (ctx.SyncReadFd >= 0) plan.Syscall("close", Sys.close, ctx.SyncReadFd);
         if (ctx.GoWriteFd >= 0) plan.Syscall("close", Sys.close, ctx.GoWriteFd);
         plan.Syscall("unable to set the parent-death signal", Sys.prctl, Flags.PR_SET_PDEATHSIG, Flags.SIGKILL);
+        Process.CgroupJoinCompiler.Compile(plan, ctx.CgroupTaskFds, ctx.CgroupJoinHint);
         if (ctx.GoReadFd >= 0)
         {
             plan.Step("the runtime went away before the process was set up", StepKind.ReadByte, ctx.GoReadFd);

@@ -54,6 +54,9 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
         ("net", Flags.CLONE_NEWNET), ("cgroup", Flags.CLONE_NEWCGROUP), ("mnt", Flags.CLONE_NEWNS),
     ];
 
+    /// <summary>Said when joining an --cgroup sub-cgroup fails in the child.</summary>
+    const string SubCgroupHint = "exec --cgroup: unable to add the process to its sub-cgroups; a v1 cpuset sub-cgroup needs cpuset.cpus and cpuset.mems";
+
     public int Run(ExecOptions options)
     {
         if (!store.Exists(options.Id)) throw StateStore.NotFound(options.Id);
@@ -96,9 +99,12 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             bool ownMnt = !namespaces.Any(n => n.Flag == Flags.CLONE_NEWNS);
             bool userNs = namespaces.Any(n => n.Flag == Flags.CLONE_NEWUSER);
 
+            // The process joins its cgroups itself, without the cgroup-wide lock (see InitCgroupJoin).
+            var join = InitCgroupJoin.Open(cgroup, fds);
             int lastCap = Capabilities.LastCap();
             var ctx = new ExecContext
             {
+                CgroupTaskFds = join.TaskFds, CgroupJoinHint = options.Cgroups.Count > 0 ? SubCgroupHint : null,
                 Process = process, SyncWriteFd = syncWrite, SyncReadFd = syncRead, GoReadFd = goRead, GoWriteFd = goWrite,
                 Console = foreground?.Request(process.ConsoleSize) ?? new ConsoleRequest(consoleFd, process.ConsoleSize, Relayed: false),
                 Namespaces = namespaces,
@@ -114,7 +120,8 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             using var plan = builder.Build(syncWrite);
             debug?.Invoke($"exec plan compiled: {builder.StepCount} steps, {plan.Size} bytes");
 
-            try { pid = InitLauncher.Fork(plan, 0, pidNs >= 0 ? [(pidNs, Flags.CLONE_NEWPID)] : null); }
+            bool bornInCgroup;
+            try { pid = InitLauncher.Fork(plan, 0, pidNs >= 0 ? [(pidNs, Flags.CLONE_NEWPID)] : null, join.UnifiedFd, out bornInCgroup); }
             catch (ContainerException e) when (pidNs >= 0)
             {
                 // clone(2) into a pid namespace whose init is exiting fails with ENOMEM.
@@ -128,7 +135,7 @@ public sealed class ExecOperation(StateStore store, Action<string>? debug = null
             foreground?.ChildForked();
             debug?.Invoke($"exec forked: pid {pid}");
 
-            if (cgroup is not null)
+            if (cgroup is not null && !join.Complete(cgroup, bornInCgroup))
             {
                 try { cgroup.AddProcess(pid); }
                 catch (Exception e) when (e is not ContainerException)

@@ -30,16 +30,7 @@ public static class InitPlanCompiler
         // A joined user namespace comes first, so the namespaces made after it are owned by it.
         namespaces.CompileUserJoin(plan);
         plan.Syscall("unable to set the parent-death signal", Sys.prctl, Flags.PR_SET_PDEATHSIG, Flags.SIGKILL);
-        // Into the v1 cgroups before anything forks or unshares the cgroup namespace: "0" is this (only) thread.
-        if (ctx.CgroupTaskFds.Count > 0)
-        {
-            var self = plan.String("0");
-            foreach (var (fd, controller) in ctx.CgroupTaskFds)
-            {
-                plan.Syscall($"unable to join the container's {controller} cgroup", Sys.write, fd, self, 1);
-                plan.Syscall("close", Sys.close, fd);
-            }
-        }
+        CgroupJoinCompiler.Compile(plan, ctx.CgroupTaskFds);
         bool hooks = HasCreateHooks(spec);
         if (ctx.GoReadFd >= 0)
         {
