@@ -6,6 +6,7 @@
 #
 # Environment: RUNS (hyperfine samples of `run` per runtime, default 75), LOOPS (create/start/delete/exec
 # samples, 30), REPS (repetitions of 100 sequential and 4x25 parallel, 3), RSS_N (peak-RSS samples, 10),
+# ISOLATED and ISOLATED_GAP (runs started on their own, 20 per runtime, 0.5 s apart),
 # MICRO=0 (skip BenchmarkDotNet), NO_BUILD=1 (use bin/runsharp as it is), OUT (results dir, default bench),
 # KEEP=1 (keep the work dir).
 #
@@ -75,6 +76,19 @@ inner() {
             fail run all "hyperfine round $r failed (see inner.log)"
             for rt in "${RTS[@]}"; do R "$rt" delete -f "rsbench-$rt-hf" >/dev/null 2>&1; done
         fi
+    done
+
+    # 1b. run of /bin/true started on its own, ISOLATED_GAP s after the previous one (runtimes alternating), as
+    #     containers usually start: a tight loop hides costs that come back after a pause (e.g. the RCU grace period
+    #     the kernel's cgroup-wide lock waits for when it was not taken moments before).
+    phase "run /bin/true, isolated: $ISOLATED samples each, ${ISOLATED_GAP}s apart"
+    for ((i = 0; i < ISOLATED; i++)); do
+        for rt in $(order $i); do
+            sleep "$ISOLATED_GAP"
+            nextid "$rt"
+            t0=${EPOCHREALTIME/./}; R "$rt" run --bundle "$B" "$id" >> "$log" 2>&1; rc=$?; t1=${EPOCHREALTIME/./}
+            if [ $rc -ne 0 ]; then fail run_isolated "$rt" "exit $rc"; R "$rt" delete -f "$id" >/dev/null 2>&1; else sample run_isolated "$rt" "$t0" "$t1"; fi
+        done
     done
 
     # 2. create, start, delete each on its own (bash's $EPOCHREALTIME: no fork to read the clock);
@@ -216,10 +230,10 @@ fi
 QUICK=0
 [ "${1:-}" = --quick ] && QUICK=1
 if [ $QUICK = 1 ]; then
-    : "${RUNS:=10}" "${LOOPS:=5}" "${REPS:=1}" "${RSS_N:=2}" "${MICRO:=0}"
+    : "${RUNS:=10}" "${LOOPS:=5}" "${REPS:=1}" "${RSS_N:=2}" "${MICRO:=0}" "${ISOLATED:=3}"
 fi
-: "${RUNS:=75}" "${LOOPS:=30}" "${REPS:=3}" "${RSS_N:=10}" "${MICRO:=1}" "${OUT:=bench}"
-export RUNS LOOPS REPS RSS_N
+: "${RUNS:=75}" "${LOOPS:=30}" "${REPS:=3}" "${RSS_N:=10}" "${MICRO:=1}" "${OUT:=bench}" "${ISOLATED:=20}" "${ISOLATED_GAP:=0.5}"
+export RUNS LOOPS REPS RSS_N ISOLATED ISOLATED_GAP
 
 if [ "$(id -u)" != 0 ]; then
     echo "bench.sh: must run as root (containers, mounts, cgroups)" >&2
@@ -299,6 +313,7 @@ for rt in "${RTS[@]}"; do binsize "${BINPATH[$rt]}" > "$D/binsize.$rt"; done
 # metric|label|unit|decimals
 METRICS=(
     "run|run /bin/true (create+start+wait+delete)|ms|1"
+    "run_isolated|run /bin/true, isolated (one start every ${ISOLATED_GAP} s)|ms|1"
     "create|create|ms|1"
     "start|start|ms|1"
     "delete|delete|ms|1"
