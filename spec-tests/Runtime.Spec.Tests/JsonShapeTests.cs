@@ -148,22 +148,22 @@ public class JsonShapeTests
             OciVersion = "1.2.0", Id = "c1", Status = ContainerStatus.Running, Pid = 42, Bundle = "/b/é <x>",
             Annotations = new() { ["k"] = "v", ["n"] = null! },
         };
-        Assert.Equal(JsonSerializer.Serialize(state, style.Context.State), SpecJson.Serialize(state, style));
+        Assert.Equal(JsonSerializer.Serialize(state, SpecJsonOracle.For(style).State), SpecJson.Serialize(state, style));
         state.Pid = 0;
         state.Annotations = null;
-        Assert.Equal(JsonSerializer.Serialize(state, style.Context.State), SpecJson.Serialize(state, style));
+        Assert.Equal(JsonSerializer.Serialize(state, SpecJsonOracle.For(style).State), SpecJson.Serialize(state, style));
 
         var output = new ContainerStateOutput
         {
             OciVersion = "1.2.0", Id = "c1", Pid = 0, Status = "stopped", Bundle = "/b", Rootfs = "/b/rootfs",
             Created = "2024-05-06T07:08:09Z", Owner = "", Annotations = new() { ["a.b/c"] = "é" },
         };
-        Assert.Equal(JsonSerializer.Serialize(output, style.Context.ContainerStateOutput), SpecJson.Serialize(output, style));
+        Assert.Equal(JsonSerializer.Serialize(output, SpecJsonOracle.For(style).ContainerStateOutput), SpecJson.Serialize(output, style));
 
         var message = new ContainerProcessState { OciVersion = "1.2.0", Fds = ["seccompFd"], Pid = 9, Metadata = "m", State = state };
-        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(message, style.Context.ContainerProcessState), SpecJson.SerializeToUtf8(message, style));
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(message, SpecJsonOracle.For(style).ContainerProcessState), SpecJson.SerializeToUtf8(message, style));
         message.Metadata = null;
-        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(message, style.Context.ContainerProcessState), SpecJson.SerializeToUtf8(message, style));
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(message, SpecJsonOracle.For(style).ContainerProcessState), SpecJson.SerializeToUtf8(message, style));
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace Runsharp.Spec.Tests;
 /// </summary>
 public class ReaderOracleTests(ITestOutputHelper output)
 {
-    private static string Print(Spec spec) => SpecJson.Serialize(spec) + (spec.Process is { } p ? $" userGiven={p.UserGiven}" : "");
+    private static string Print(Spec spec) => JsonSerializer.Serialize(spec, SpecJsonOracle.For(SpecJson.Compact).Spec) + (spec.Process is { } p ? $" userGiven={p.UserGiven}" : "");
 
     private static string Outcome(Func<Spec> parse)
     {
@@ -51,8 +51,8 @@ public class ReaderOracleTests(ITestOutputHelper output)
         var full = SpecLoader.ParseConfig(FullConfig.Json);
         byte[] process = Encoding.UTF8.GetBytes(SpecJson.Serialize(full.Process!));
         Assert.Equal(
-            SpecJson.Serialize(SourceGenOracle.Parse(process, SpecJsonContext.Default.Process, "p.json")),
-            SpecJson.Serialize(SpecLoader.ParseProcess(process, "p.json")));
+            JsonSerializer.Serialize(SourceGenOracle.Parse(process, SpecJsonContext.Default.Process, "p.json"), SpecJsonOracle.For(SpecJson.Compact).Process),
+            JsonSerializer.Serialize(SpecLoader.ParseProcess(process, "p.json"), SpecJsonOracle.For(SpecJson.Compact).Process));
 
         byte[] resources = JsonSerializer.SerializeToUtf8Bytes(full.Linux!.Resources!, SpecJsonContext.Default.LinuxResources);
         var mine = SpecLoader.ParseResources(resources);

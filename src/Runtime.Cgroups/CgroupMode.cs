@@ -10,3 +10,28 @@ public enum CgroupMode
     /// <summary>Pure cgroup v2.</summary>
     Unified,
 }
+
+/// <summary>The mode's name as state.json keeps it ("Legacy", "Hybrid", "Unified"). A switch rather than
+/// Enum.ToString/Enum.Parse: those read the enum's names from reflection metadata at run time, in every create, start,
+/// kill and delete.</summary>
+public static class CgroupModeNames
+{
+    public static string Name(this CgroupMode mode) => mode switch
+    {
+        CgroupMode.Legacy => "Legacy",
+        CgroupMode.Hybrid => "Hybrid",
+        CgroupMode.Unified => "Unified",
+        _ => ((int)mode).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    public static bool TryParse(string? name, out CgroupMode mode)
+    {
+        switch (name)
+        {
+            case "Legacy": mode = CgroupMode.Legacy; return true;
+            case "Hybrid": mode = CgroupMode.Hybrid; return true;
+            case "Unified": mode = CgroupMode.Unified; return true;
+            default: mode = default; return false;
+        }
+    }
+}

@@ -19,7 +19,7 @@ public static class ListCommand
         string format = cmd.GetString("format");
         if (format == "json")
         {
-            Output.Write(SpecJson.Serialize(states.ToList(), SpecJson.Compact.Context.ListContainerStateOutput) + "\n");
+            Output.Write(SpecJson.Serialize(states) + "\n");
             return 0;
         }
         if (format != "table") throw new ArgumentException($"invalid format option \"{format}\"");

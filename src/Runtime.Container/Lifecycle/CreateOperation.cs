@@ -71,7 +71,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
             {
                 OciVersion = spec.OciVersion, Id = options.Id, Bundle = bundle, Rootfs = rootfs,
                 Created = SpecJson.FormatTimestamp(DateTime.UtcNow), Owner = "", Annotations = spec.Annotations,
-                CgroupMode = host.Mode.ToString(), SystemdCgroup = options.SystemdCgroup,
+                CgroupMode = host.Mode.Name(), SystemdCgroup = options.SystemdCgroup,
             };
             store.Write(WithCgroup(record, cgroup, cgroup.Paths.MissingDepth()));
             int plannedDepth = record.CgroupCreatedDepth;

@@ -11,7 +11,7 @@ public static class ContainerCgroup
     /// (update): they shape the rule sequence exactly as at create.</param>
     public static ICgroupManager? Of(ContainerRecord record, IReadOnlyList<Runsharp.Spec.LinuxDevice>? createdDevices = null)
     {
-        if (record.CgroupsPath is null || !Enum.TryParse<CgroupMode>(record.CgroupMode, out var mode)) return null;
+        if (record.CgroupsPath is null || !CgroupModeNames.TryParse(record.CgroupMode, out var mode)) return null;
         var paths = new CgroupPaths(record.CgroupsPath, record.CgroupV1 ?? [], record.CgroupUnified);
         return CgroupManagerFactory.Load(mode, paths, record.CgroupCreatedDepth, createdDevices);
     }
@@ -25,7 +25,7 @@ public static class ContainerCgroup
         var cgroup = Of(record);
         if (subCgroups.Count == 0) return cgroup;
         if (cgroup is null) throw new ContainerException("exec --cgroup: the container has no cgroup of its own (a rootless container without cgroup access)");
-        var mode = Enum.Parse<CgroupMode>(record.CgroupMode!);
+        CgroupModeNames.TryParse(record.CgroupMode, out var mode);
         CgroupPaths paths;
         try { paths = SubCgroups.Parse(subCgroups).Apply(cgroup.Paths, mode); }
         catch (CgroupException e) { throw new ContainerException(e.Message); }

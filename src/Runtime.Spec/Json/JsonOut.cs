@@ -121,4 +121,46 @@ public static class JsonOut
         }
         w.WriteEndObject();
     }
+
+    /// <summary>A list of numbers (left out when null).</summary>
+    public static void Numbers(this Utf8JsonWriter w, JsonEncodedText name, List<ulong>? list)
+    {
+        if (list is null) return;
+        w.WriteStartArray(name);
+        foreach (ulong item in list) w.WriteNumberValue(item);
+        w.WriteEndArray();
+    }
+
+    public static void Numbers(this Utf8JsonWriter w, JsonEncodedText name, List<uint>? list)
+    {
+        if (list is null) return;
+        w.WriteStartArray(name);
+        foreach (uint item in list) w.WriteNumberValue(item);
+        w.WriteEndArray();
+    }
+
+    public static void Numbers(this Utf8JsonWriter w, JsonEncodedText name, List<ushort>? list)
+    {
+        if (list is null) return;
+        w.WriteStartArray(name);
+        foreach (ushort item in list) w.WriteNumberValue(item);
+        w.WriteEndArray();
+    }
+
+    /// <summary>A map of numbers, in the dictionary's order (left out when null).</summary>
+    public static void Map(this Utf8JsonWriter w, JsonEncodedText name, Dictionary<string, ulong>? map)
+    {
+        if (map is null) return;
+        w.WriteStartObject(name);
+        foreach (var (key, value) in map) w.WriteNumber(key, value);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Writes a list of objects as a top-level array (null elements as null).</summary>
+    public static void Array<T>(Utf8JsonWriter w, IEnumerable<T> list, JsonShape<T> shape) where T : class
+    {
+        w.WriteStartArray();
+        foreach (var item in list) shape.WriteElement(w, item);
+        w.WriteEndArray();
+    }
 }

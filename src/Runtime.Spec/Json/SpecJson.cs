@@ -1,27 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 
 namespace Runsharp.Spec;
 
-/// <summary>
-/// An output style runc uses, for both writers: the hand-written ones (<see cref="JsonShape{T}"/>, on the hot paths)
-/// and the source-generated context, built only when a cold command (spec, features, list) asks for it.
-/// </summary>
+/// <summary>An output style runc uses, for the <see cref="JsonShape{T}"/> writers.</summary>
 public sealed class JsonStyle(JsonWriterOptions writer)
 {
-    private SpecJsonContext? _context;
-
     public JsonWriterOptions Writer { get; } = writer;
-
-    /// <summary>The source-generated context in this style (its type metadata is built on first use).</summary>
-    public SpecJsonContext Context => _context ??= new SpecJsonContext(new JsonSerializerOptions(SpecJsonContext.Default.Options)
-    {
-        Encoder = Writer.Encoder,
-        WriteIndented = Writer.Indented,
-        IndentCharacter = Writer.IndentCharacter,
-        IndentSize = Writer.IndentSize,
-    });
 }
 
 /// <summary>Serialization helpers with the output styles runc uses.</summary>
@@ -36,8 +21,6 @@ public static class SpecJson
     /// <summary>Tab indentation, as <c>runc spec</c> writes config.json.</summary>
     public static JsonStyle Tabbed { get; } = new(JsonOut.Style(indented: true, '\t', 1));
 
-    // ---- hand-written writers: what lifecycle commands write on their way
-
     /// <summary>The spec state hooks read on stdin.</summary>
     public static string Serialize(State state, JsonStyle? style = null) =>
         JsonOut.ToText(StateShapes.State, state, (style ?? Compact).Writer);
@@ -46,26 +29,30 @@ public static class SpecJson
     public static string Serialize(ContainerStateOutput state, JsonStyle? style = null) =>
         JsonOut.ToText(StateShapes.Output, state, (style ?? Indented).Writer);
 
+    /// <summary><c>list --format json</c>: one compact array.</summary>
+    public static string Serialize(IEnumerable<ContainerStateOutput> states, JsonStyle? style = null)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer, (style ?? Compact).Writer)) JsonOut.Array(writer, states, StateShapes.ListEntry);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     /// <summary>What a seccomp listener receives with the notify fd.</summary>
     public static byte[] SerializeToUtf8(ContainerProcessState state, JsonStyle? style = null) =>
         JsonOut.ToUtf8(StateShapes.ProcessState, state, (style ?? Compact).Writer);
 
-    // ---- the source-generated context: cold commands only
-
+    /// <summary>A config.json (<c>spec</c> writes it tabbed).</summary>
     public static string Serialize(Spec spec, JsonStyle? style = null) =>
-        JsonSerializer.Serialize(spec, (style ?? Compact).Context.Spec);
+        JsonOut.ToText(SpecShapes.Spec, spec, (style ?? Compact).Writer);
 
     public static byte[] SerializeToUtf8(Spec spec, JsonStyle? style = null) =>
-        JsonSerializer.SerializeToUtf8Bytes(spec, (style ?? Compact).Context.Spec);
+        JsonOut.ToUtf8(SpecShapes.Spec, spec, (style ?? Compact).Writer);
 
     public static string Serialize(Features features, JsonStyle? style = null) =>
-        JsonSerializer.Serialize(features, (style ?? Indented).Context.Features);
+        JsonOut.ToText(FeaturesShapes.Features, features, (style ?? Indented).Writer);
 
     public static string Serialize(Process process, JsonStyle? style = null) =>
-        JsonSerializer.Serialize(process, (style ?? Compact).Context.Process);
-
-    /// <summary>Serializes any type the context knows, in the given style.</summary>
-    public static string Serialize<T>(T value, JsonTypeInfo<T> typeInfo) => JsonSerializer.Serialize(value, typeInfo);
+        JsonOut.ToText(ProcessShapes.Process, process, (style ?? Compact).Writer);
 
     /// <summary>
     /// Formats a time as Go's RFC3339Nano (what runc writes for <c>created</c>): UTC, "Z", and the

@@ -28,6 +28,23 @@ public static class StateShapes
         { "owner", (w, n, s) => w.String(n, s.Owner) },
     };
 
+    /// <summary>
+    /// An element of <c>list --format json</c>: as <see cref="Output"/>, but an empty annotations map is written as
+    /// <c>{}</c>, which is what the source-generated context printed here (runc's list leaves it out).
+    /// </summary>
+    public static readonly JsonShape<ContainerStateOutput> ListEntry = new(() => new ContainerStateOutput())
+    {
+        { "ociVersion", (w, n, s) => w.String(n, s.OciVersion) },
+        { "id", (w, n, s) => w.String(n, s.Id) },
+        { "pid", (w, n, s) => w.Number(n, s.Pid) },
+        { "status", (w, n, s) => w.String(n, s.Status) },
+        { "bundle", (w, n, s) => w.String(n, s.Bundle) },
+        { "rootfs", (w, n, s) => w.String(n, s.Rootfs) },
+        { "created", (w, n, s) => w.String(n, s.Created) },
+        { "annotations", (w, n, s) => w.Map(n, s.Annotations) },
+        { "owner", (w, n, s) => w.String(n, s.Owner) },
+    };
+
     /// <summary>What a seccomp listener receives with the notify fd.</summary>
     public static readonly JsonShape<ContainerProcessState> ProcessState = new(() => new ContainerProcessState())
     {

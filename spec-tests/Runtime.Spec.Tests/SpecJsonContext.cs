@@ -1,13 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Runsharp.Spec;
 
 /// <summary>
-/// The source-generated JSON context (reflection-based serialization is disabled in the build). Only the cold
-/// commands use it now (spec, features, list --format json), through <see cref="SpecJson"/>'s styles: the lifecycle
-/// commands read and write with the <see cref="JsonShape{T}"/> tables, because this context builds its type metadata
-/// at first use in every process (custom-attribute reflection per type), which cost a third of a short command.
-/// The tests compare the tables with it.
+/// The source-generated JSON context the runtime used before its <see cref="JsonShape{T}"/> tables. It lives in the
+/// tests now, as the oracle the tables are compared with byte for byte: the binary carries no serializer metadata.
 /// </summary>
 /// <remarks>
 /// Property names match case-insensitively because Go's encoding/json does, and configs written for
@@ -32,4 +30,29 @@ namespace Runsharp.Spec;
 [JsonSerializable(typeof(List<string>))]
 public sealed partial class SpecJsonContext : JsonSerializerContext
 {
+}
+
+/// <summary>The oracle context in one of <see cref="SpecJson"/>'s output styles.</summary>
+internal static class SpecJsonOracle
+{
+    private static readonly Dictionary<JsonStyle, SpecJsonContext> Contexts = [];
+
+    public static SpecJsonContext For(JsonStyle style)
+    {
+        lock (Contexts)
+        {
+            if (!Contexts.TryGetValue(style, out var context))
+            {
+                context = new SpecJsonContext(new JsonSerializerOptions(SpecJsonContext.Default.Options)
+                {
+                    Encoder = style.Writer.Encoder,
+                    WriteIndented = style.Writer.Indented,
+                    IndentCharacter = style.Writer.IndentCharacter,
+                    IndentSize = style.Writer.IndentSize,
+                });
+                Contexts[style] = context;
+            }
+            return context;
+        }
+    }
 }
