@@ -5,8 +5,9 @@
 # kernel), with this machine's root shared read-only over virtio-9p. A tiny busybox initramfs mounts it as the
 # lower layer of an overlay whose upper layer is a tmpfs, switches into it, mounts cgroup2 at /sys/fs/cgroup
 # with every controller enabled in cgroup.subtree_control, and runs the tests already built on the host:
-#   - the integration tests matching FILTER (a `dotnet test --filter` expression; default
-#     'FullyQualifiedName~CgroupV2'; "all" runs every integration test), against bin/runsharp;
+#   - the integration tests matching FILTER (a `dotnet test --filter` expression; default: the cgroup tests, see
+#     cgroup_filter below; "all" runs every integration test), against bin/runsharp, with RUNSHARP_IT_SLOW
+#     stretching the harness's waits (V2_GUEST_SLOW, default 4: TCG is that much slower, and more);
 #   - the Runtime.Cgroups unit tests (the real-cgroup ones run on v2 there; the hybrid-only ones skip).
 # Prints each run's counts and a closing "v2-guest: N passed, N failed, N skipped"; exits 0 when all passed.
 # Needs root (9p export of /). Environment: V2_GUEST_TIMEOUT (seconds, default 3600), V2_GUEST_MEM (MB, 4096),
@@ -14,7 +15,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
-filter=${1:-FullyQualifiedName~CgroupV2}
+# Every test class that reads or drives cgroups (and any test named after them).
+cgroup_filter='FullyQualifiedName~Cgroup|FullyQualifiedName~UpdateTests|FullyQualifiedName~Freezer|FullyQualifiedName~EventsTests|FullyQualifiedName~PsTests|FullyQualifiedName~DevicesTests|FullyQualifiedName~ExecTests'
+filter=${1:-$cgroup_filter}
 [ "$filter" = all ] && filter=""
 
 if [ "$(id -u)" != 0 ]; then
@@ -22,16 +25,24 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
-# --- prerequisites: qemu and a Debian kernel (with its modules for 9p, virtio and overlayfs)
-kernel=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
-if ! command -v qemu-system-x86_64 >/dev/null || [ -z "$kernel" ]; then
-    echo "== installing qemu-system-x86 and linux-image-amd64"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends qemu-system-x86 linux-image-amd64 >/dev/null
-    kernel=$(ls -1 /boot/vmlinuz-* | sort -V | tail -n 1)
+# --- prerequisites: qemu and a Debian kernel (with its modules for 9p, virtio and overlayfs): the one
+# linux-image-amd64 brings (a machine may boot another flavour, e.g. -cloud-amd64), else the newest in /boot.
+debian_kernel() {
+    local dep
+    dep=$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null | grep -o 'linux-image-[^ ,]*' | head -n 1)
+    if [ -n "$dep" ] && [ -e "/boot/vmlinuz-${dep#linux-image-}" ]; then echo "/boot/vmlinuz-${dep#linux-image-}"; return; fi
+    ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true
+}
+kernel=$(debian_kernel)
+if ! command -v qemu-system-x86_64 >/dev/null || [ -z "$kernel" ] || ! command -v cpio >/dev/null; then
+    echo "== installing qemu-system-x86, linux-image-amd64 and cpio"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends qemu-system-x86 linux-image-amd64 cpio >/dev/null
+    kernel=$(debian_kernel)
 fi
 kver=${kernel#/boot/vmlinuz-}
 busybox=$(command -v busybox)
-case "$(file -L "$busybox")" in *static*) ;; *) echo "v2-guest.sh: $busybox is not static (apt-get install busybox-static)" >&2; exit 1 ;; esac
+# The initramfs has no libc: busybox must be the static build (ldd fails on a static binary).
+if ldd "$busybox" >/dev/null 2>&1; then echo "v2-guest.sh: $busybox is not static (apt-get install busybox-static)" >&2; exit 1; fi
 
 # --- build on the host: the guest only runs what is built (it has no network and TCG is slow)
 echo "== building"
@@ -95,15 +106,19 @@ mount -t cgroup2 cgroup2 /sys/fs/cgroup || { echo "stage2: no cgroup2"; echo o >
 for c in \$(cat /sys/fs/cgroup/cgroup.controllers); do echo "+\$c" > /sys/fs/cgroup/cgroup.subtree_control; done
 echo; echo "v2-guest: kernel \$(uname -r), cgroup2 controllers: \$(cat /sys/fs/cgroup/cgroup.subtree_control)"
 ip link set lo up 2>/dev/null || true
+export RUNSHARP_IT_SLOW=${V2_GUEST_SLOW:-4}
 export HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DOTNET_GENERATE_ASPNET_CERTIFICATE=false
 cd $(printf %q "$repo")
 start=\$(date +%s)
-scripts/test-integration.sh --no-build --nologo ${filter:+--filter $(printf %q "$filter")} > \$out/integration.log 2>&1
+# --blame names the tests that were running if the test host dies.
+scripts/test-integration.sh --no-build --nologo --blame --results-directory /tmp/it-results \
+    ${filter:+--filter $(printf %q "$filter")} > \$out/integration.log 2>&1
 echo "integration: \$(grep -E ' - Failed: *[0-9]+' \$out/integration.log | tail -n 1)"
 dotnet test spec-tests/Runtime.Cgroups.Tests --no-build --nologo > \$out/unit.log 2>&1
 echo "unit: \$(grep -E ' - Failed: *[0-9]+' \$out/unit.log | tail -n 1)"
 echo "v2-guest: tests took \$(( \$(date +%s) - start )) s"
+dmesg > \$out/dmesg.log 2>&1
 echo done > \$out/finished
 EOF
 
@@ -117,9 +132,10 @@ timeout "${V2_GUEST_TIMEOUT:-3600}" qemu-system-x86_64 -accel tcg -cpu max -m "$
     </dev/null | tr -d '\r' | { if [ "${V2_GUEST_VERBOSE:-0}" = 1 ]; then cat; else grep -E '^(v2-guest|integration|unit|init|stage2):' || true; fi; }
 echo "v2-guest: guest ran $(( $(date +%s) - started )) s"
 
+# Each failed test with its message (up to the stack trace): the logs are gone afterwards, e.g. in CI.
 for log in integration unit; do
     if [ -f "$work/out/$log.log" ]; then
-        grep -E '^\s+Failed ' "$work/out/$log.log" | sed "s/^/$log: /" || true
+        awk '/^  Failed / { on = 1; n = 0 } /^  Stack Trace:/ { on = 0 } on && n++ < 30' "$work/out/$log.log" | cut -c1-400 | sed "s/^/$log: /" || true
     fi
 done
 [ -f "$work/out/finished" ] || { echo "v2-guest: the guest did not finish (timeout or crash)"; V2_GUEST_KEEP=1; exit 1; }
@@ -127,4 +143,16 @@ read -r p f s < <(cat "$work/out/integration.log" "$work/out/unit.log" | awk '/ 
         gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
     END { print p + 0, f + 0, s + 0 }')
 echo "v2-guest: $p passed, $f failed, $s skipped"
+# A crashed test host ends the run early: the counts then miss every test that did not run.
+for log in integration unit; do
+    if ! grep -qE ' - Failed: *[0-9]+, Passed: *[0-9]+' "$work/out/$log.log"; then
+        echo "v2-guest: no result line in $log.log"; V2_GUEST_KEEP=1; exit 1
+    fi
+done
+if grep -q "Test Run Aborted" "$work/out/integration.log" "$work/out/unit.log"; then
+    echo "v2-guest: a test run was aborted (the test host crashed); see the blame lines above and dmesg.log"
+    grep -A3 -E "running when|were running" "$work/out/integration.log" "$work/out/unit.log" | sed 's/^/v2-guest: /' || true
+    V2_GUEST_KEEP=1
+    exit 1
+fi
 [ "$f" = 0 ] && [ "$p" -gt 0 ]

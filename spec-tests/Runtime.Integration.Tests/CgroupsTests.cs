@@ -2,12 +2,10 @@ using System.Globalization;
 
 namespace Runtime.Integration.Tests;
 
-/// <summary>linux.cgroupsPath and resources on this host's cgroup v1 (hybrid) hierarchy.</summary>
+/// <summary>linux.cgroupsPath and resources on the host's cgroups: the v1 hierarchies of a hybrid or pure v1 host, or
+/// the one cgroup2 tree of a pure v2 host (<see cref="HostCgroups"/>, <see cref="CgroupLimits"/>).</summary>
 public class CgroupsTests : IntegrationTest
 {
-    private static string V1(string controller, string path, string file) =>
-        File.ReadAllText(Path.Combine("/sys/fs/cgroup", controller, path.TrimStart('/'), file)).Trim();
-
     private Bundle LimitedBundle(string cgroupsPath, string[] args)
     {
         var b = R.NewBundle().Args(args);
@@ -28,32 +26,43 @@ public class CgroupsTests : IntegrationTest
         R.Create(b, id).Ok();
         var pid = R.Pid(id);
 
-        Assert.Equal((64L * 1024 * 1024).ToString(CultureInfo.InvariantCulture), V1("memory", cg, "memory.limit_in_bytes"));
-        Assert.Equal("42", V1("pids", cg, "pids.max"));
-        Assert.Equal("512", V1("cpu", cg, "cpu.shares"));
-        Assert.Equal("50000", V1("cpu", cg, "cpu.cfs_quota_us"));
-        Assert.Equal("100000", V1("cpu", cg, "cpu.cfs_period_us"));
-        foreach (var ctrl in new[] { "memory", "pids", "cpu", "cpuacct", "devices", "freezer", "blkio", "cpuset" })
-            Assert.Contains(pid.ToString(CultureInfo.InvariantCulture), Lines(V1(ctrl, cg, "cgroup.procs")));
+        var limits = CgroupLimits.OnHost(cg);
+        Assert.Equal((64L * 1024 * 1024).ToString(CultureInfo.InvariantCulture), limits.Memory);
+        Assert.Equal("42", limits.Pids);
+        Assert.Equal(CgroupLimits.Shares(512), limits.CpuShares);
+        Assert.Equal("50000", limits.CpuQuota);
+        Assert.Equal("100000", limits.CpuPeriod);
+        // The init is in the container's cgroup in every hierarchy (the one tree on v2).
+        string[] controllers = HostCgroups.IsV2 ? ["memory"] : ["memory", "pids", "cpu", "cpuacct", "devices", "freezer", "blkio", "cpuset"];
+        foreach (var ctrl in controllers)
+            Assert.Contains(pid.ToString(CultureInfo.InvariantCulture), Lines(File.ReadAllText(Path.Combine(HostCgroups.Dir(ctrl, cg), "cgroup.procs"))));
         var procCgroup = File.ReadAllText($"/proc/{pid}/cgroup");
-        Assert.Contains($":memory:{cg}\n", procCgroup);
-        Assert.Contains($":pids:{cg}\n", procCgroup);
+        if (HostCgroups.IsV2)
+            Assert.Equal($"0::{cg}", procCgroup.Trim());
+        else
+        {
+            Assert.Contains($":memory:{cg}\n", procCgroup);
+            Assert.Contains($":pids:{cg}\n", procCgroup);
+        }
 
         R.Start(id).Ok();
         Assert.Equal("running", R.Status(id));
         R.Delete(id, force: true).Ok();
-        foreach (var hier in Directory.GetDirectories("/sys/fs/cgroup"))
-            Assert.False(Directory.Exists(Path.Combine(hier, cg.TrimStart('/'))), $"cgroup {hier}{cg} left after delete");
+        Assert.Empty(HostCgroups.Remaining(cg));
     }
 
     [Fact]
     public void LimitsVisibleInsideContainer()
     {
         var id = NewId();
-        var b = LimitedBundle("/rsit-" + id, new[] { "sh", "-c",
-            "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.shares /sys/fs/cgroup/cpu/cpu.cfs_quota_us" });
+        // The default bundle's "cgroup" mount shows the container its own cgroup: one dir per v1 hierarchy, or its
+        // cgroup2 dir on v2 (where quota and period share cpu.max).
+        string[] files = HostCgroups.IsV2
+            ? ["memory.max", "pids.max", "cpu.weight", "cpu.max"]
+            : ["memory/memory.limit_in_bytes", "pids/pids.max", "cpu/cpu.shares", "cpu/cpu.cfs_quota_us"];
+        var b = LimitedBundle("/rsit-" + id, new[] { "sh", "-c", "cd /sys/fs/cgroup && cat " + string.Join(' ', files) });
         var r = R.Run(b, id).Ok();
-        Assert.Equal(new[] { "67108864", "42", "512", "50000" }, Lines(r.Stdout));
+        Assert.Equal(new[] { "67108864", "42", CgroupLimits.Shares(512), HostCgroups.IsV2 ? "50000 100000" : "50000" }, Lines(r.Stdout));
     }
 
     [Fact]
@@ -76,14 +85,15 @@ public class CgroupsTests : IntegrationTest
         var id = NewId();
         R.Create(b, id).Ok();
         var pid = R.Pid(id);
-        var mem = Lines(File.ReadAllText($"/proc/{pid}/cgroup")).Single(l => l.Contains(":memory:"));
-        var own = Lines(File.ReadAllText("/proc/self/cgroup")).Single(l => l.Contains(":memory:"));
+        // On pure v2 the runtime's own cgroup has processes, so runc (and runsharp) put it under that cgroup's parent.
+        var mem = HostCgroups.CgroupOf(pid, "memory");
+        var own = Host.OwnCgroup("memory");
         Assert.NotEqual(own, mem);
-        var expected = Host.OwnCgroup("memory").TrimEnd('/') + "/" + id;
-        Assert.Equal(expected, mem[(mem.IndexOf(":memory:", StringComparison.Ordinal) + 8)..]);
-        Assert.True(Directory.Exists("/sys/fs/cgroup/memory" + expected));
+        var expected = HostCgroups.RelativeBase(own).TrimEnd('/') + "/" + id;
+        Assert.Equal(expected, mem);
+        Assert.True(Directory.Exists(HostCgroups.Dir(expected)));
         R.Delete(id, force: true).Ok();
-        Assert.False(Directory.Exists("/sys/fs/cgroup/memory" + expected));
+        Assert.Empty(HostCgroups.Remaining(expected));
     }
 
     [Fact]
@@ -93,12 +103,12 @@ public class CgroupsTests : IntegrationTest
         var cg = "/rsit-" + id;
         var b = LimitedBundle(cg, new[] { "true" });
         R.Create(b, id).Ok();
-        Assert.True(Directory.Exists("/sys/fs/cgroup/memory" + cg));
+        Assert.True(Directory.Exists(HostCgroups.Dir("memory", cg)));
+        Assert.True(Directory.Exists(HostCgroups.Dir("pids", cg)));
         R.Start(id).Ok();
         R.WaitForStatus(id, "stopped");
         R.Delete(id).Ok();
-        Assert.False(Directory.Exists("/sys/fs/cgroup/memory" + cg));
-        Assert.False(Directory.Exists("/sys/fs/cgroup/pids" + cg));
+        Assert.Empty(HostCgroups.Remaining(cg));
     }
 
     [Fact]

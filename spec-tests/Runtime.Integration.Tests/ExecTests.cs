@@ -215,11 +215,7 @@ public class ExecTests : IntegrationTest
         var id = StartSleeper();
         int init = R.Pid(id);
         // Freeze the container's cgroup directly (v1 freezer, else the v2 cgroup.freeze).
-        var lines = Lines(File.ReadAllText($"/proc/{init}/cgroup"));
-        var v1 = lines.FirstOrDefault(l => l.Split(':')[1].Split(',').Contains("freezer"));
-        string file, frozen, thawed;
-        if (v1 is not null) { file = $"/sys/fs/cgroup/freezer{v1.Split(':', 3)[2]}/freezer.state"; frozen = "FROZEN"; thawed = "THAWED"; }
-        else { file = $"/sys/fs/cgroup{lines.First(l => l.StartsWith("0::", StringComparison.Ordinal))[3..]}/cgroup.freeze"; frozen = "1"; thawed = "0"; }
+        var (file, frozen, thawed) = FreezerTests.FreezerOf(init);
         Assert.True(File.Exists(file), $"no freezer file {file}");
         File.WriteAllText(file, frozen);
         try

@@ -350,7 +350,7 @@ public class FaultInjectionTests(ITestOutputHelper output) : IntegrationTest
     /// entry of syscall <paramref name="nr"/>, held there by strace; returns its pid.</summary>
     private static int WaitForTracedStop(string id, int nr, string log, Task<Result> run)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + Env.Patience(TimeSpan.FromSeconds(30));
         while (DateTime.UtcNow < deadline && !run.IsCompleted)
         {
             foreach (var procDir in Directory.EnumerateDirectories("/proc"))

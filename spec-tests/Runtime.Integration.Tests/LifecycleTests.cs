@@ -238,7 +238,7 @@ public class LifecycleTests : IntegrationTest
         R.Create(b, id).Ok();
         var pid = R.Pid(id);
         R.Delete(id, force: true).Ok();
-        var deadline = DateTime.UtcNow.AddSeconds(3);
+        var deadline = DateTime.UtcNow + Env.Patience(TimeSpan.FromSeconds(3));
         while (Host.ProcessAlive(pid) && DateTime.UtcNow < deadline) Thread.Sleep(20);
         Assert.False(Host.ProcessAlive(pid));
         R.StateRaw(id).Fails();

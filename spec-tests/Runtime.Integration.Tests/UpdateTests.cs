@@ -3,14 +3,15 @@ using System.Globalization;
 namespace Runtime.Integration.Tests;
 
 /// <summary>
-/// `update` on this host's cgroup v1 (hybrid) hierarchy: runc 1.1's flags and `--resources FILE|-` change the
-/// limits of a live container, seen in the host's cgroup files and from inside the container; bad values name
-/// the flag and change nothing; runc's kernel-side checks (a limit below usage, memory above memory+swap) hold.
+/// `update` on the host's cgroups (v1 files on hybrid and pure v1 hosts, their v2 counterparts on pure v2, through
+/// <see cref="CgroupLimits"/>): runc 1.1's flags and `--resources FILE|-` change the limits of a live container,
+/// seen in the host's cgroup files and from inside the container; bad values name the flag and change nothing;
+/// runc's checks on memory and swap hold: the v1 kernel's (a limit below usage, memory above memory+swap) and
+/// the v2 conversion's (memory+swap below memory, swap without memory).
 /// </summary>
 public class UpdateTests : IntegrationTest
 {
-    private static string HostFile(string controller, string cg, string file) =>
-        File.ReadAllText(Path.Combine("/sys/fs/cgroup", controller, cg.TrimStart('/'), file)).Trim();
+    private static CgroupLimits Host(string cg) => CgroupLimits.OnHost(cg);
 
     /// <summary>A running `sleep` in /rsit-&lt;id&gt; with memory 64M (no swap), 42 pids, shares 512, 50% of a cpu.</summary>
     private (string Id, string Cgroup) StartLimited()
@@ -29,9 +30,8 @@ public class UpdateTests : IntegrationTest
         return (id, cg);
     }
 
-    /// <summary>cgroup files as the container sees them (its own cgroup is bind-mounted at /sys/fs/cgroup/&lt;ctrl&gt;).</summary>
-    private string[] Inside(string id, params string[] files) =>
-        Lines(R.Exec(new[] { "exec", id, "cat" }.Concat(files.Select(f => "/sys/fs/cgroup/" + f))).Ok().Stdout);
+    /// <summary>The limits as the container sees them (its own cgroup is bind-mounted at /sys/fs/cgroup[/&lt;ctrl&gt;]).</summary>
+    private CgroupLimits Inside(string id) => CgroupLimits.InContainer(R, id);
 
     private static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
 
@@ -39,26 +39,47 @@ public class UpdateTests : IntegrationTest
     public void Every_flag_changes_its_cgroup_file_seen_from_the_host_and_inside()
     {
         var (id, cg) = StartLimited();
-        R.Exec("update", "--memory", "128m", "--memory-swap", "256m", "--memory-reservation", "32M", "--pids-limit", "50",
-            "--cpu-share", "256", "--cpu-period", "200000", "--cpu-quota", "40000", "--cpu-rt-period", "1000000",
-            "--cpu-rt-runtime", "1000", "--cpuset-cpus", "0", "--cpuset-mems", "0", "--blkio-weight", "300", id).Ok();
+        // cgroup v2 has no realtime cpu files: Realtime_cpu_flags_are_refused_on_v2 covers those flags there.
+        string[] realtime = HostCgroups.IsV2 ? [] : ["--cpu-rt-period", "1000000", "--cpu-rt-runtime", "1000"];
+        R.Exec(new[] { "update", "--memory", "128m", "--memory-swap", "256m", "--memory-reservation", "32M", "--pids-limit", "50",
+            "--cpu-share", "256", "--cpu-period", "200000", "--cpu-quota", "40000" }.Concat(realtime)
+            .Concat(["--cpuset-cpus", "0", "--cpuset-mems", "0", "--blkio-weight", "300", id])).Ok();
 
-        Assert.Equal(N(128L << 20), HostFile("memory", cg, "memory.limit_in_bytes"));
-        Assert.Equal(N(256L << 20), HostFile("memory", cg, "memory.memsw.limit_in_bytes"));
-        Assert.Equal(N(32L << 20), HostFile("memory", cg, "memory.soft_limit_in_bytes"));
-        Assert.Equal("50", HostFile("pids", cg, "pids.max"));
-        Assert.Equal("256", HostFile("cpu", cg, "cpu.shares"));
-        Assert.Equal("200000", HostFile("cpu", cg, "cpu.cfs_period_us"));
-        Assert.Equal("40000", HostFile("cpu", cg, "cpu.cfs_quota_us"));
-        Assert.Equal("1000000", HostFile("cpu", cg, "cpu.rt_period_us"));
-        Assert.Equal("1000", HostFile("cpu", cg, "cpu.rt_runtime_us"));
-        Assert.Equal("0", HostFile("cpuset", cg, "cpuset.cpus"));
-        Assert.Equal("0", HostFile("cpuset", cg, "cpuset.mems"));
-        var weight = File.Exists(Path.Combine("/sys/fs/cgroup/blkio", cg.TrimStart('/'), "blkio.weight")) ? "blkio.weight" : "blkio.bfq.weight";
-        Assert.Contains("300", HostFile("blkio", cg, weight));
+        var host = Host(cg);
+        Assert.Equal(N(128L << 20), host.Memory);
+        Assert.Equal(N(256L << 20), host.MemorySwap);
+        Assert.Equal(N(32L << 20), host.MemoryReservation);
+        Assert.Equal("50", host.Pids);
+        Assert.Equal(CgroupLimits.Shares(256), host.CpuShares);
+        Assert.Equal("200000", host.CpuPeriod);
+        Assert.Equal("40000", host.CpuQuota);
+        if (!HostCgroups.IsV2)
+        {
+            Assert.Equal("1000000", File.ReadAllText(Path.Combine(HostCgroups.Dir("cpu", cg), "cpu.rt_period_us")).Trim());
+            Assert.Equal("1000", File.ReadAllText(Path.Combine(HostCgroups.Dir("cpu", cg), "cpu.rt_runtime_us")).Trim());
+        }
+        Assert.Equal("0", host.Cpus);
+        Assert.Equal("0", host.Mems);
+        Assert.Contains(host.BlkioWeightFor(300), host.BlkioWeight);
 
-        Assert.Equal(new[] { N(128L << 20), "50", "256", "40000", "0" },
-            Inside(id, "memory/memory.limit_in_bytes", "pids/pids.max", "cpu/cpu.shares", "cpu/cpu.cfs_quota_us", "cpuset/cpuset.cpus"));
+        var inside = Inside(id);
+        Assert.Equal(new[] { N(128L << 20), "50", CgroupLimits.Shares(256), "40000", "0" },
+            new[] { inside.Memory, inside.Pids, inside.CpuShares, inside.CpuQuota, inside.Cpus });
+    }
+
+    [V2CgroupsFact("cgroup v2 has no realtime cpu files (v1 writes cpu.rt_period_us and cpu.rt_runtime_us, checked in Every_flag_...)")]
+    public void Realtime_cpu_flags_are_refused_on_v2_and_change_nothing()
+    {
+        var (id, cg) = StartLimited();
+        var r = R.Exec("update", "--pids-limit", "9", "--cpu-rt-period", "1000000", "--cpu-rt-runtime", "1000", id);
+        // runc 1.1 drops them silently on v2; runsharp says they cannot be applied.
+        Env.RunsharpOnly(() =>
+        {
+            r.Fails();
+            Assert.Contains("realtime cpu limits are not supported on cgroup v2", r.Messages());
+            Assert.Equal("42", Host(cg).Pids);
+        });
+        Assert.Equal("running", R.Status(id));
     }
 
     [Fact]
@@ -68,16 +89,18 @@ public class UpdateTests : IntegrationTest
         R.Exec("update", "--pids-limit", "7", id).Ok();
         R.Exec("update", "--cpu-quota", "20000", id).Ok();
         R.Exec("update", id).Ok(); // nothing to change is not an error
-        Assert.Equal("7", HostFile("pids", cg, "pids.max"));
-        Assert.Equal(N(64L << 20), HostFile("memory", cg, "memory.limit_in_bytes"));
-        Assert.Equal("512", HostFile("cpu", cg, "cpu.shares"));
-        Assert.Equal("20000", HostFile("cpu", cg, "cpu.cfs_quota_us"));
-        Assert.Equal("100000", HostFile("cpu", cg, "cpu.cfs_period_us"));
+        var host = Host(cg);
+        Assert.Equal("7", host.Pids);
+        Assert.Equal(N(64L << 20), host.Memory);
+        Assert.Equal(CgroupLimits.Shares(512), host.CpuShares);
+        Assert.Equal("20000", host.CpuQuota);
+        Assert.Equal("100000", host.CpuPeriod);
         // -1 lifts a limit.
         R.Exec("update", "--pids-limit", "-1", "--cpu-quota", "-1", id).Ok();
-        Assert.Equal("max", HostFile("pids", cg, "pids.max"));
-        Assert.Equal("-1", HostFile("cpu", cg, "cpu.cfs_quota_us"));
-        Assert.Equal("max", Inside(id, "pids/pids.max").Single());
+        Assert.Equal("max", host.Pids);
+        Assert.Equal("-1", host.CpuQuota);
+        Assert.Equal("100000", host.CpuPeriod);
+        Assert.Equal("max", Inside(id).Pids);
     }
 
     [Fact]
@@ -87,18 +110,21 @@ public class UpdateTests : IntegrationTest
         var stdin = R.TempPath("resources-stdin.json");
         File.WriteAllText(stdin, """{"memory":{"limit":104857600,"swap":209715200},"cpu":{"shares":300,"cpus":"0-1"},"pids":{"limit":33}}""");
         R.Exec(new[] { "update", "--resources", "-", id }, new ExecOptions { StdinFile = stdin }).Ok();
-        Assert.Equal("104857600", HostFile("memory", cg, "memory.limit_in_bytes"));
-        Assert.Equal("209715200", HostFile("memory", cg, "memory.memsw.limit_in_bytes"));
-        Assert.Equal("300", HostFile("cpu", cg, "cpu.shares"));
-        Assert.Equal("33", HostFile("pids", cg, "pids.max"));
-        Assert.Equal(new[] { "104857600", "33" }, Inside(id, "memory/memory.limit_in_bytes", "pids/pids.max"));
+        var host = Host(cg);
+        Assert.Equal("104857600", host.Memory);
+        Assert.Equal("209715200", host.MemorySwap);
+        Assert.Equal(CgroupLimits.Shares(300), host.CpuShares);
+        Assert.Equal("0-1", host.Cpus);
+        Assert.Equal("33", host.Pids);
+        var inside = Inside(id);
+        Assert.Equal(new[] { "104857600", "33" }, new[] { inside.Memory, inside.Pids });
 
         // With -r the flags are ignored, as in runc.
         var file = R.TempPath("resources.json");
         File.WriteAllText(file, """{"pids":{"limit":34}}""");
         R.Exec("update", "-r", file, "--pids-limit", "99", "--cpu-share", "999", id).Ok();
-        Assert.Equal("34", HostFile("pids", cg, "pids.max"));
-        Assert.Equal("300", HostFile("cpu", cg, "cpu.shares"));
+        Assert.Equal("34", host.Pids);
+        Assert.Equal(CgroupLimits.Shares(300), host.CpuShares);
     }
 
     [Theory]
@@ -114,7 +140,7 @@ public class UpdateTests : IntegrationTest
         var (id, cg) = StartLimited();
         var r = R.Exec("update", "--pids-limit", "9", flag, value, id).Fails();
         Assert.Contains(logged, r.Messages());
-        Assert.Equal("42", HostFile("pids", cg, "pids.max"));
+        Assert.Equal("42", Host(cg).Pids);
         Assert.Equal("running", R.Status(id));
     }
 
@@ -130,17 +156,33 @@ public class UpdateTests : IntegrationTest
         R.Exec(new[] { "update", "-r", "-", id }, new ExecOptions { StdinFile = stdin }).Fails();
         var missing = R.Exec("update", "-r", R.TempPath("no-such.json"), id).Fails();
         Assert.Contains("no such file or directory", missing.Messages());
-        Assert.Equal("42", HostFile("pids", cg, "pids.max"));
+        Assert.Equal("42", Host(cg).Pids);
     }
 
-    [Fact]
+    [V1CgroupsFact("v2's memory.max takes a limit below the usage and reclaims or OOM-kills down to it; " +
+                   "A_memory_limit_below_usage_is_refused_with_checkBeforeUpdate covers the refusal there")]
     public void A_memory_limit_below_usage_is_refused_with_the_numbers()
     {
         var (id, cg) = StartLimited();
         var r = R.Exec("update", "--memory", "4096", id).Fails();
         Assert.Contains("unable to set memory limit to 4096 (current usage: ", r.Messages());
         Assert.Contains("peak usage: ", r.Messages());
-        Assert.Equal(N(64L << 20), HostFile("memory", cg, "memory.limit_in_bytes"));
+        Assert.Equal(N(64L << 20), Host(cg).Memory);
+        Assert.Equal("running", R.Status(id));
+    }
+
+    [Fact]
+    public void A_memory_limit_below_usage_is_refused_with_checkBeforeUpdate()
+    {
+        // v1: the kernel refuses (EBUSY); v2 would reclaim and OOM-kill, so linux.resources.memory.checkBeforeUpdate
+        // asks the runtime to compare with memory.current first.
+        var (id, cg) = StartLimited();
+        var stdin = R.TempPath("below-usage.json");
+        File.WriteAllText(stdin, """{"memory":{"limit":4096,"checkBeforeUpdate":true}}""");
+        var r = R.Exec(new[] { "update", "-r", "-", id }, new ExecOptions { StdinFile = stdin }).Fails();
+        if (HostCgroups.IsV2) Env.RunsharpOnly(() => Assert.Contains("rejecting memory limit 4096 <= usage ", r.Messages()));
+        else Assert.Contains("unable to set memory limit to 4096 (current usage: ", r.Messages());
+        Assert.Equal(N(64L << 20), Host(cg).Memory);
         Assert.Equal("running", R.Status(id));
     }
 
@@ -148,20 +190,35 @@ public class UpdateTests : IntegrationTest
     public void Memory_above_memory_plus_swap_is_refused_and_raising_both_works()
     {
         var (id, cg) = StartLimited();
-        // memsw is 64M: a 128M limit alone exceeds it (the kernel says EINVAL, as it does to runc).
-        R.Exec("update", "--memory", "128m", id).Fails();
-        Assert.Equal(N(64L << 20), HostFile("memory", cg, "memory.limit_in_bytes"));
+        var host = Host(cg);
+        // memsw is 64M: on v1 a 128M limit alone exceeds it (the kernel says EINVAL, as it does to runc). v2 keeps
+        // swap apart (memory.swap.max, 0 here): the limit alone is taken and memory+swap grows with it, as in runc.
+        var alone = R.Exec("update", "--memory", "128m", id);
+        if (HostCgroups.IsV2)
+        {
+            alone.Ok();
+            Assert.Equal(N(128L << 20), host.Memory);
+            Assert.Equal(N(128L << 20), host.MemorySwap);
+        }
+        else
+        {
+            alone.Fails();
+            Assert.Equal(N(64L << 20), host.Memory);
+        }
         // Both together are written in the order the kernel accepts.
         R.Exec("update", "--memory", "128m", "--memory-swap", "192m", id).Ok();
-        Assert.Equal(N(128L << 20), HostFile("memory", cg, "memory.limit_in_bytes"));
-        Assert.Equal(N(192L << 20), HostFile("memory", cg, "memory.memsw.limit_in_bytes"));
+        Assert.Equal(N(128L << 20), host.Memory);
+        Assert.Equal(N(192L << 20), host.MemorySwap);
         // And lowering both: limit first.
         R.Exec("update", "--memory", "32m", "--memory-swap", "48m", id).Ok();
-        Assert.Equal(N(32L << 20), HostFile("memory", cg, "memory.limit_in_bytes"));
-        Assert.Equal(N(48L << 20), HostFile("memory", cg, "memory.memsw.limit_in_bytes"));
-        // memory+swap below memory.
+        Assert.Equal(N(32L << 20), host.Memory);
+        Assert.Equal(N(48L << 20), host.MemorySwap);
+        // memory+swap below memory (v1: the kernel's EINVAL; v2: the swap conversion), and swap without memory
+        // (v1: below the 32M limit; v2: no memory limit to subtract).
+        R.Exec("update", "--memory", "64m", "--memory-swap", "32m", id).Fails();
         R.Exec("update", "--memory-swap", "16m", id).Fails();
-        Assert.Equal(N(48L << 20), HostFile("memory", cg, "memory.memsw.limit_in_bytes"));
+        Assert.Equal(N(32L << 20), host.Memory);
+        Assert.Equal(N(48L << 20), host.MemorySwap);
     }
 
     [Fact]
@@ -171,7 +228,7 @@ public class UpdateTests : IntegrationTest
         var r = R.Exec("update", "--kernel-memory", "10m", "--kernel-memory-tcp", "10m", id).Ok();
         // runc logs the warning to --log; runsharp keeps --log for the one error record and warns on stderr.
         Assert.Contains("ernel memory settings are ignored", r.Stderr + r.Messages());
-        Assert.Equal(N(64L << 20), HostFile("memory", cg, "memory.limit_in_bytes"));
+        Assert.Equal(N(64L << 20), Host(cg).Memory);
     }
 
     [Fact]
@@ -193,11 +250,11 @@ public class UpdateTests : IntegrationTest
     {
         var id = NewId();
         var cg = "/rsit-" + id;
-        var b = R.NewBundle().Sh("cat /sys/fs/cgroup/pids/pids.max");
+        var b = R.NewBundle().Sh("cat " + HostCgroups.Inside("pids", "pids.max"));
         b.Linux["cgroupsPath"] = cg;
         R.Create(b, id).Ok();
         R.Exec("update", "--pids-limit", "77", id).Ok();
-        Assert.Equal("77", HostFile("pids", cg, "pids.max"));
+        Assert.Equal("77", Host(cg).Pids);
         R.Start(id).Ok();
         R.WaitForStatus(id, "stopped");
         Assert.Equal("77", R.WaitForOutput(id, "77").Trim());

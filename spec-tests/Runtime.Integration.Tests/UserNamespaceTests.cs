@@ -75,7 +75,7 @@ public class UserNamespaceTests : IntegrationTest
         var psi = new ProcessStartInfo("unshare", ["--user", "sleep", "60"]) { UseShellExecute = false };
         var holder = Process.Start(psi)!;
         R.TrackHostProcess(holder.Id);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow + Env.Patience(TimeSpan.FromSeconds(10));
         string link = HostNs("user");
         while (DateTime.UtcNow < deadline && (link = new FileInfo($"/proc/{holder.Id}/ns/user").LinkTarget ?? "") == HostNs("user"))
             Thread.Sleep(20);

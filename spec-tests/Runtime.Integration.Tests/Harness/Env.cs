@@ -59,6 +59,17 @@ public static class Env
     public static readonly Regex Rfc3339 =
         new(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.Compiled);
 
+    /// <summary>
+    /// How much slower than a normal machine this one is: $RUNSHARP_IT_SLOW (a whole factor, default 1), set by
+    /// scripts/v2-guest.sh because its qemu TCG guest runs everything many times slower. Waits for something to
+    /// happen (<see cref="Patience"/>) are stretched by it; no assertion is about time.
+    /// </summary>
+    public static int SlowFactor { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("RUNSHARP_IT_SLOW"), out var f) && f > 1 ? f : 1;
+
+    /// <summary>A time limit for a wait, stretched by <see cref="SlowFactor"/>.</summary>
+    public static TimeSpan Patience(TimeSpan limit) => limit * SlowFactor;
+
     /// <summary>Shell-quotes one argument with single quotes.</summary>
     public static string Q(string s) => "'" + s.Replace("'", "'\\''") + "'";
 }

@@ -22,7 +22,7 @@ public static class Leftovers
         if (Directory.Exists(stateDir))
             found.Add($"state dir {stateDir} ({string.Join(", ", Directory.EnumerateFileSystemEntries(stateDir).Select(Path.GetFileName))})");
         // SIGKILLed processes take a moment to be reaped: wait for them (a wait, not a timing assertion).
-        var deadline = DateTime.UtcNow + processGrace;
+        var deadline = DateTime.UtcNow + Env.Patience(processGrace);
         List<string> procs;
         while ((procs = ProcessesOf(id, knownPids)).Count > 0 && DateTime.UtcNow < deadline) Thread.Sleep(20);
         found.AddRange(procs);

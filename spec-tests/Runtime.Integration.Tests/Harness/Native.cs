@@ -86,7 +86,7 @@ public static unsafe partial class Native
     public static string ReadFdUntil(int fd, Func<string, bool> until, TimeSpan timeout)
     {
         var sb = new System.Text.StringBuilder();
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = DateTime.UtcNow + Env.Patience(timeout);
         var buf = stackalloc byte[4096];
         while (DateTime.UtcNow < deadline && !until(sb.ToString()))
         {

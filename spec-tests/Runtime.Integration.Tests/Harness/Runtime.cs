@@ -127,7 +127,7 @@ public sealed class Runtime : IDisposable
         psi.ArgumentList.Add(cmd.ToString());
         foreach (var kv in o.Environment) psi.Environment[kv.Key] = kv.Value;
 
-        var timeout = o.Timeout ?? DefaultTimeout;
+        var timeout = Env.Patience(o.Timeout ?? DefaultTimeout);
         using var p = Process.Start(psi)!;
         if (!p.WaitForExit(timeout))
         {
@@ -245,7 +245,7 @@ public sealed class Runtime : IDisposable
 
     public void WaitForStatus(string id, string status, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow + Env.Patience(timeout ?? TimeSpan.FromSeconds(10));
         string last = "";
         while (DateTime.UtcNow < deadline)
         {
@@ -266,7 +266,7 @@ public sealed class Runtime : IDisposable
     /// <summary>Waits until the container's stdout file contains <paramref name="text"/>.</summary>
     public string WaitForOutput(string id, string text, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow + Env.Patience(timeout ?? TimeSpan.FromSeconds(10));
         while (DateTime.UtcNow < deadline)
         {
             var s = ReadOut(id);
@@ -304,7 +304,8 @@ public sealed class Runtime : IDisposable
     /// <summary>
     /// Every cgroup dir the container may own on this host, in each v1 hierarchy and the v2 unified tree:
     /// /&lt;id&gt;, the caller's own cgroup + /&lt;id&gt; (runc's default for an empty cgroupsPath), and the
-    /// bundle's cgroupsPath when one was set.
+    /// bundle's cgroupsPath when one was set; relative paths also under the parent of the caller's cgroup, where
+    /// they go on pure v2 (<see cref="HostCgroups.RelativeBase"/>).
     /// </summary>
     public IEnumerable<string> CgroupDirsFor(string id)
     {
@@ -314,8 +315,12 @@ public sealed class Runtime : IDisposable
         foreach (var (dir, own) in Host.OwnCgroups())
         {
             result.Add(Path.Combine(dir, id));
-            result.Add(Path.Combine(dir, own.Trim('/'), id));
-            if (cg != null) result.Add(cg.StartsWith('/') ? Path.Combine(dir, cg.TrimStart('/')) : Path.Combine(dir, own.Trim('/'), cg));
+            foreach (var under in new[] { own, HostCgroups.RelativeBase(own) }.Select(p => Path.Combine(dir, p.Trim('/'))))
+            {
+                result.Add(Path.Combine(under, id));
+                if (cg != null && !cg.StartsWith('/')) result.Add(Path.Combine(under, cg));
+            }
+            if (cg != null && cg.StartsWith('/')) result.Add(Path.Combine(dir, cg.TrimStart('/')));
         }
         return result.Distinct();
     }
@@ -357,7 +362,7 @@ public sealed class Runtime : IDisposable
             catch (Exception e) { problems.Add($"cleanup of {id} failed: {e.Message}"); } // e.g. the runtime hung
         }
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        var deadline = DateTime.UtcNow + Env.Patience(TimeSpan.FromSeconds(3));
         foreach (var id in _ids.Where(IsPlainName))
         {
             if (Directory.Exists(Path.Combine(Root, id)))
@@ -447,20 +452,19 @@ public static class Host
         {
             var parts = line.Split(':', 3);
             if (parts.Length != 3) continue;
-            var name = parts[1].Length == 0 ? "unified" : parts[1].Replace("name=", "");
-            var dir = System.IO.Path.Combine("/sys/fs/cgroup", name);
-            if (Directory.Exists(dir)) list.Add((dir, parts[2]));
+            // "0::" is the cgroup2 tree: all of /sys/fs/cgroup on pure v2, the extra unified mount on hybrid hosts.
+            var dir = parts[1].Length == 0 ? HostCgroups.Cgroup2Root : System.IO.Path.Combine(HostCgroups.Root, parts[1].Replace("name=", ""));
+            if (dir is not null && Directory.Exists(dir)) list.Add((dir, parts[2]));
         }
         return list;
     }
 
-    /// <summary>The test process's own cgroup path in a v1 controller's hierarchy.</summary>
-    public static string OwnCgroup(string controller) =>
-        OwnCgroups().Single(c => System.IO.Path.GetFileName(c.Dir) == controller).Path;
+    /// <summary>The test process's own cgroup path in a controller's hierarchy (the one cgroup2 tree on pure v2).</summary>
+    public static string OwnCgroup(string controller) => HostCgroups.CgroupOf(Environment.ProcessId, controller);
 
     public static void WaitForExit(int pid, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = DateTime.UtcNow + Env.Patience(timeout);
         while (ProcessAlive(pid) && DateTime.UtcNow < deadline) Thread.Sleep(20);
     }
 }

@@ -64,7 +64,7 @@ public static class Sh
         p.StandardInput.Close();
         var so = p.StandardOutput.ReadToEndAsync();
         var se = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout ?? TimeSpan.FromSeconds(30)))
+        if (!p.WaitForExit(Env.Patience(timeout ?? TimeSpan.FromSeconds(30))))
         {
             try { p.Kill(true); } catch { }
             throw new TimeoutException($"host command timed out: {script}");
