@@ -484,6 +484,11 @@ mkdir -p "$OUT"
             echo '```'
         fi
     fi
+    # What the numbers above cannot say by themselves: what was changed, tried and left (hand-written, committed).
+    if [ -s "$REPO/bench/ANALYSIS.md" ]; then
+        echo
+        cat "$REPO/bench/ANALYSIS.md"
+    fi
 } > "$OUT/RESULTS.md"
 
 # ---------------------------------------------------------------------------------------------------------

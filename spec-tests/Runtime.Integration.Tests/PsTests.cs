@@ -26,6 +26,9 @@ public class PsTests : IntegrationTest
         var r = R.Exec("ps", "--format", "json", id).Ok();
         Assert.Matches(@"^\[\d+,\d+\]\n$", r.Stdout);
         Assert.Contains(init, FreezerTests.PsJson(R, id));
+        // "ready" is echoed right after the fork: the child may still be inside execve, where cmdline reads empty.
+        var deadline = DateTime.UtcNow + Env.Patience(TimeSpan.FromSeconds(5));
+        while (Cmdline(child) != "sleep 300" && DateTime.UtcNow < deadline) Thread.Sleep(20);
         Assert.Equal("sleep 300", Cmdline(child));
         // -f is --format; given before the id it is ours, not ps's.
         Assert.Equal(r.Stdout, R.Exec("ps", "-f", "json", id).Ok().Stdout);
