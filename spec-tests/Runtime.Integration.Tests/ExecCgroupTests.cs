@@ -26,7 +26,7 @@ public class ExecCgroupTests : IntegrationTest
         CgroupsOf(File.ReadAllText($"/proc/{pid}/cgroup")).ToDictionary(kv => kv.Key,
             kv => Path.Combine("/sys/fs/cgroup", kv.Key.Length == 0 ? "unified" : kv.Key.Replace("name=", ""), kv.Value.TrimStart('/')));
 
-    [Fact]
+    [V1CgroupsFact("per-controller --cgroup forms and v1 hierarchy paths; pure v2 is CgroupV2ExecTests")]
     public void PerController_JoinsOnlyTheNamedSubCgroups()
     {
         var id = StartSleeper();
@@ -43,7 +43,7 @@ public class ExecCgroupTests : IntegrationTest
             Assert.Equal(init[other], exec[other]);
     }
 
-    [Fact]
+    [V1CgroupsFact("per-controller --cgroup forms and v1 hierarchy paths; pure v2 is CgroupV2ExecTests")]
     public void OnePath_JoinsTheSubCgroupInEveryHierarchy()
     {
         var id = StartSleeper();
@@ -69,7 +69,7 @@ public class ExecCgroupTests : IntegrationTest
             Assert.Equal(path.TrimEnd('/') + "/a/b", exec[hierarchy]);
     }
 
-    [Fact]
+    [V1CgroupsFact("per-controller --cgroup forms and v1 hierarchy paths; pure v2 is CgroupV2ExecTests")]
     public void MissingSubCgroup_Fails_AndRunsNothing()
     {
         var id = StartSleeper();
@@ -81,7 +81,7 @@ public class ExecCgroupTests : IntegrationTest
         Assert.Equal("running", R.Status(id));
     }
 
-    [Theory]
+    [V1CgroupsTheory("per-controller --cgroup forms and v1 hierarchy paths; pure v2 is CgroupV2ExecTests")]
     [InlineData("memory:../..")]
     [InlineData("../..")]
     public void SubCgroupClimbingOut_Fails(string arg)
@@ -93,7 +93,7 @@ public class ExecCgroupTests : IntegrationTest
         Assert.Contains("not a sub", r.Stderr + r.Log);
     }
 
-    [Fact]
+    [V1CgroupsFact("per-controller --cgroup forms and v1 hierarchy paths; pure v2 is CgroupV2ExecTests")]
     public void UnknownController_Fails()
     {
         var id = StartSleeper();
@@ -122,13 +122,15 @@ public class ExecCgroupTests : IntegrationTest
         var init = CgroupsOf(File.ReadAllText($"/proc/{R.Pid(id)}/cgroup"));
         string trace = R.TempPath($"exec-{id}.trace");
         var r = R.Exec(["exec", id, "cat", "/proc/self/cgroup"],
-            new ExecOptions { Prefix = ["strace", "-f", "-qq", "-e", "trace=openat,write", "-o", trace] }).Ok();
+            new ExecOptions { Prefix = ["strace", "-f", "-qq", "-e", "trace=openat,write,clone3", "-o", trace] }).Ok();
         Assert.Equal(init, CgroupsOf(r.Stdout));
         Env.RunsharpOnly(() =>
         {
             var lines = File.ReadAllLines(trace);
             Assert.DoesNotContain(lines, l => l.Contains("cgroup.procs") && (l.Contains("O_WRONLY") || l.Contains("O_RDWR")));
-            Assert.Contains(lines, l => l.Contains("/tasks\"") && l.Contains("O_WRONLY"));
+            // v1 hierarchies: the child's own "0" to tasks; pure v2: born in the cgroup by clone3.
+            if (HostCgroups.IsV2) Assert.Contains(lines, l => l.Contains("clone3(") && l.Contains("CLONE_INTO_CGROUP") && !l.Contains("= -"));
+            else Assert.Contains(lines, l => l.Contains("/tasks\"") && l.Contains("O_WRONLY"));
         });
     }
 }

@@ -113,6 +113,15 @@ public sealed class V1CgroupsFactAttribute : FactAttribute
     }
 }
 
+/// <summary>The theory form of <see cref="V1CgroupsFactAttribute"/>.</summary>
+public sealed class V1CgroupsTheoryAttribute : TheoryAttribute
+{
+    public V1CgroupsTheoryAttribute(string whyNotOnV2)
+    {
+        if (HostCgroups.IsV2) Skip = "cgroup v1 only: " + whyNotOnV2;
+    }
+}
+
 /// <summary>A test of pure cgroup v2 behaviour (every controller in the one tree): skipped elsewhere, with the reason.</summary>
 public sealed class V2CgroupsFactAttribute : FactAttribute
 {
