@@ -27,12 +27,14 @@ public class FaultInjectionTests(ITestOutputHelper output) : IntegrationTest
 
     private static string[] CgroupProcs(Harness.Runtime r, string id) => CgroupDirs(r, id).Select(d => Path.Combine(d, "cgroup.procs")).ToArray();
 
-    /// <summary>The dirs of one hierarchy in the middle of the host's list: a kill there leaves some hierarchies made.</summary>
+    /// <summary>The dirs of one hierarchy in the middle of the host's list: a kill there leaves some hierarchies made
+    /// (on pure v2, the one hierarchy: the kill comes as the cgroup is made).</summary>
     private static string[] MiddleHierarchy(Harness.Runtime r, string id)
     {
         var hierarchies = Host.OwnCgroups();
         var (dir, own) = hierarchies[hierarchies.Count / 2];
-        return new[] { Path.Combine(dir, id), Path.Combine(dir, own.Trim('/'), id) }.Distinct().ToArray();
+        return new[] { Path.Combine(dir, id), Path.Combine(dir, own.Trim('/'), id), Path.Combine(dir, HostCgroups.RelativeBase(own).Trim('/'), id) }
+            .Distinct().ToArray();
     }
 
     public static readonly FaultPoint[] CreatePoints =
