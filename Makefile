@@ -32,8 +32,8 @@ test-unit:
 test-integration: build
 	scripts/test.sh integration
 
-# Opt-in (about 9 minutes): the cgroup v2 suite in a qemu TCG guest with a pure cgroup2 hierarchy; see README.
-# V2_FILTER is a dotnet test filter for the integration tests ("all" for every one).
+# The cgroup tests in a qemu TCG guest with a pure cgroup2 hierarchy (also the last part of `make test`); see
+# README. V2_FILTER is a dotnet test filter for the integration tests (default: the cgroup classes; "all": every one).
 test-v2-guest: build
 	scripts/v2-guest.sh '$(V2_FILTER)'
 

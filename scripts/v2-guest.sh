@@ -4,7 +4,9 @@
 # Boots Debian's kernel (linux-image-amd64) under qemu with TCG (this machine's /dev/kvm cannot boot a stock
 # kernel), with this machine's root shared read-only over virtio-9p. A tiny busybox initramfs mounts it as the
 # lower layer of an overlay whose upper layer is a tmpfs, switches into it, mounts cgroup2 at /sys/fs/cgroup
-# with every controller enabled in cgroup.subtree_control, and runs the tests already built on the host:
+# with every controller enabled in cgroup.subtree_control, puts /tmp (where the tests keep their bundles) on a
+# scratch ext4 disk (a sparse file here: a real block device, and id-mapped mounts, which tmpfs lacks before
+# Linux 6.3), and runs the tests already built on the host:
 #   - the integration tests matching FILTER (a `dotnet test --filter` expression; default: the cgroup tests, see
 #     cgroup_filter below; "all" runs every integration test), against bin/runsharp, with RUNSHARP_IT_SLOW
 #     stretching the harness's waits (V2_GUEST_SLOW, default 4: TCG is that much slower, and more);
@@ -85,6 +87,9 @@ exec switch_root /newroot /bin/sh /v2guest-out/stage2.sh
 EOF
 chmod 755 "$work/initramfs/init"
 (cd "$work/initramfs" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initramfs.gz"
+# The guest's /tmp: sparse, so it takes only what the tests write, and goes with the work dir.
+truncate -s 16G "$work/scratch.img"
+mkfs.ext4 -q -F -L v2guest-tmp "$work/scratch.img"
 
 # --- stage 2, inside the guest's overlay root: cgroup2 with every controller, then the tests. It runs as
 # pid 1; the tests run in a child so that this shell's wait reaps the orphans they leave to pid 1.
@@ -100,11 +105,18 @@ cat > "$work/out/tests.sh" <<EOF
 #!/bin/sh
 set -u
 out=/v2guest-out
-mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+# The modules come from the host's /lib/modules (the root is shared); tmpfs is the fallback.
+modprobe -a virtio_blk ext4 2>/dev/null
+{ n=0; while [ ! -b /dev/vda ] && [ \$n -lt 50 ]; do n=\$((n+1)); sleep 0.1; done; mount -t ext4 /dev/vda /tmp; } \
+    || { echo "stage2: no scratch disk, /tmp on tmpfs"; mount -t tmpfs tmpfs /tmp; }
 mkdir -p /dev/pts /dev/shm && mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts && mount -t tmpfs tmpfs /dev/shm
 mount -t cgroup2 cgroup2 /sys/fs/cgroup || { echo "stage2: no cgroup2"; echo o > /proc/sysrq-trigger; }
 for c in \$(cat /sys/fs/cgroup/cgroup.controllers); do echo "+\$c" > /sys/fs/cgroup/cgroup.subtree_control; done
-echo; echo "v2-guest: kernel \$(uname -r), cgroup2 controllers: \$(cat /sys/fs/cgroup/cgroup.subtree_control)"
+# The tests run in a leaf cgroup below the root, as a service does on a systemd host: a runtime must then put a
+# relative cgroupsPath next to its own cgroup (which holds processes, so it cannot have controlled children).
+mkdir -p /sys/fs/cgroup/v2guest/tests && echo \$\$ > /sys/fs/cgroup/v2guest/tests/cgroup.procs
+echo; echo "v2-guest: kernel \$(uname -r), cgroup2 controllers: \$(cat /sys/fs/cgroup/cgroup.subtree_control), tests in \$(cut -d: -f3 /proc/self/cgroup)"
 ip link set lo up 2>/dev/null || true
 export RUNSHARP_IT_SLOW=${V2_GUEST_SLOW:-4}
 export HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin DOTNET_CLI_TELEMETRY_OPTOUT=1 \
@@ -129,6 +141,7 @@ timeout "${V2_GUEST_TIMEOUT:-3600}" qemu-system-x86_64 -accel tcg -cpu max -m "$
     -kernel "$kernel" -initrd "$work/initramfs.gz" -append "console=ttyS0 quiet loglevel=3 panic=-1" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
     -virtfs "local,path=$work/out,mount_tag=out,security_model=none" \
+    -drive "file=$work/scratch.img,if=virtio,format=raw,cache=unsafe" \
     </dev/null | tr -d '\r' | { if [ "${V2_GUEST_VERBOSE:-0}" = 1 ]; then cat; else grep -E '^(v2-guest|integration|unit|init|stage2):' || true; fi; }
 echo "v2-guest: guest ran $(( $(date +%s) - started )) s"
 

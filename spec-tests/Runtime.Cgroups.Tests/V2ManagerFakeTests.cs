@@ -52,7 +52,7 @@ public class V2ManagerFakeTests
     [Fact]
     public void Create_with_nothing_offered_writes_nothing()
     {
-        using var fs = UnifiedFake("rdma");
+        using var fs = UnifiedFake("misc");
         fs.Manager("/c").Create();
         Assert.Equal("", fs.Read("", "cgroup.subtree_control"));
     }

@@ -82,4 +82,67 @@ public class V2ResourcesFakeTests
         var e = Assert.Throws<CgroupException>(() => fs.Manager("/c").Set(new LinuxResources { Network = new LinuxNetwork { ClassID = 1 } }));
         Assert.Contains("net_cls", e.Message);
     }
+
+    [Fact]
+    public void Cpu_burst_and_idle_are_written_and_a_kernel_without_them_is_named()
+    {
+        using var fs = Fake();
+        fs.Files("c", ("cpu.weight", "100"), ("cpu.max", "max 100000"), ("cpu.max.burst", "0"), ("cpu.idle", "0"));
+        var m = fs.Manager("/c");
+        m.Set(new LinuxResources { Cpu = new LinuxCpu { Quota = 50000, Period = 100000, Burst = 20000, Idle = 1 } });
+        Assert.Equal("50000 100000", fs.Read("c", "cpu.max"));
+        Assert.Equal("20000", fs.Read("c", "cpu.max.burst"));
+        Assert.Equal("1", fs.Read("c", "cpu.idle"));
+        File.Delete(Path.Combine(fs.Root, "c", "cpu.idle"));
+        var e = Assert.Throws<CgroupException>(() => m.Set(new LinuxResources { Cpu = new LinuxCpu { Idle = 0 } }));
+        Assert.Contains("unable to set linux.resources.cpu.idle", e.Message);
+        Assert.Contains("no cpu.idle (it needs Linux 5.15)", e.Message);
+    }
+
+    [Fact]
+    public void Rdma_max_gets_a_line_per_device_with_the_limits_given()
+    {
+        Assert.Equal("mlx5_0 hca_handle=3 hca_object=100",
+            CgroupConverters.RdmaMaxLine("mlx5_0", new LinuxRdma { HcaHandles = 3, HcaObjects = 100 }));
+        Assert.Equal("mlx5_1 hca_object=7", CgroupConverters.RdmaMaxLine("mlx5_1", new LinuxRdma { HcaObjects = 7 }));
+        var e = Assert.Throws<CgroupException>(() => CgroupConverters.RdmaMaxLine("mlx5_0", new LinuxRdma()));
+        Assert.Contains("linux.resources.rdma[\"mlx5_0\"] sets neither hcaHandles nor hcaObjects", e.Message);
+
+        using var fs = new FakeCgroupfs().V2("", "cpu memory pids rdma");
+        fs.Files("c", ("cgroup.controllers", "cpu memory pids rdma"), ("rdma.max", ""));
+        fs.Manager("/c").Set(new LinuxResources { Rdma = new() { ["mlx5_0"] = new LinuxRdma { HcaHandles = 2 } } });
+        Assert.Equal("mlx5_0 hca_handle=2", fs.Read("c", "rdma.max"));
+        using var without = Fake();
+        var missing = Assert.Throws<CgroupException>(() => without.Manager("/c").Set(new LinuxResources { Rdma = new() { ["mlx5_0"] = new LinuxRdma { HcaHandles = 2 } } }));
+        Assert.Contains("cgroup controller 'rdma' is not available", missing.Message);
+    }
+
+    [Fact]
+    public void Unified_files_are_written_after_the_typed_resources()
+    {
+        using var fs = Fake();
+        fs.Files("c", ("pids.max", "max"), ("memory.high", "max"), ("cgroup.max.depth", "max"));
+        fs.Manager("/c").Set(new LinuxResources
+        {
+            Pids = new LinuxPids { Limit = 42 },
+            Unified = new() { ["pids.max"] = "17", ["memory.high"] = "104857600", ["cgroup.max.depth"] = "3" },
+        });
+        Assert.Equal("17", fs.Read("c", "pids.max"));
+        Assert.Equal("104857600", fs.Read("c", "memory.high"));
+        Assert.Equal("3", fs.Read("c", "cgroup.max.depth"));
+    }
+
+    [Theory]
+    [InlineData("cgroup.procs", "linux.resources.unified[\"cgroup.procs\"]: cgroup.procs is managed by the runtime")]
+    [InlineData("cgroup.kill", "linux.resources.unified[\"cgroup.kill\"]: cgroup.kill is managed by the runtime")]
+    [InlineData("rdma.max", "linux.resources.unified[\"rdma.max\"]: cgroup controller 'rdma' is not available")]
+    [InlineData("memory.nonesuch", "linux.resources.unified[\"memory.nonesuch\"]: ")]
+    public void Unified_files_the_runtime_manages_or_that_do_not_exist_are_refused(string file, string message)
+    {
+        using var fs = Fake();
+        fs.Files("c", ("cgroup.procs", ""), ("cgroup.kill", ""));
+        var e = Assert.Throws<CgroupException>(() => fs.Manager("/c").Set(new LinuxResources { Unified = new() { [file] = "1" } }));
+        Assert.Contains(message, e.Message);
+        Assert.Equal("", fs.Read("c", "cgroup.procs"));
+    }
 }

@@ -123,4 +123,86 @@ public class CgroupsTests : IntegrationTest
         Assert.DoesNotContain("filled", r.Stdout);
         Assert.NotEqual(0, r.ExitCode);
     }
+
+    [Fact]
+    public void CpuBurstAndIdle_AreWritten_AfterTheWeightAndQuotaTheyDependOn()
+    {
+        // The kernel refuses a weight for an idle group (EINVAL) and a burst above the quota: the create fails unless
+        // the runtime writes the weight before idle and the quota before the burst. (An idle group then shows the
+        // kernel's idle weight, not the one written.)
+        var id = NewId();
+        var cg = "/rsit-" + id;
+        var b = R.NewBundle().Args("sleep", "30");
+        b.Linux["cgroupsPath"] = cg;
+        b.Linux["resources"]!["cpu"] = new JsonObject { ["shares"] = 512, ["quota"] = 50000, ["period"] = 100000, ["burst"] = 20000, ["idle"] = 1 };
+        R.Create(b, id).Ok();
+        var limits = CgroupLimits.OnHost(cg);
+        Assert.Equal("50000", limits.CpuQuota);
+        // runc 1.1 ignores both here (burst and idle came with runtime-spec 1.1).
+        Env.RunsharpOnly(() =>
+        {
+            Assert.Equal("20000", limits.CpuBurst);
+            Assert.Equal("1", limits.CpuIdle);
+        });
+        R.Delete(id, force: true).Ok();
+    }
+
+    [Fact]
+    public void BlockIoThrottles_AreWrittenForARealDevice()
+    {
+        // The kernel takes throttles only for an existing block device: the host's first disk (the guest's scratch disk).
+        var disk = Directory.GetDirectories("/sys/block").Select(Path.GetFileName)
+            .FirstOrDefault(n => n is not null && !n.StartsWith("loop", StringComparison.Ordinal) && !n.StartsWith("ram", StringComparison.Ordinal) && !n.StartsWith("zram", StringComparison.Ordinal));
+        Assert.True(disk is not null, "no disk in /sys/block to throttle");
+        var majorMinor = File.ReadAllText($"/sys/block/{disk}/dev").Trim().Split(':').Select(long.Parse).ToArray();
+        var id = NewId();
+        var cg = "/rsit-" + id;
+        var b = R.NewBundle().Args("sleep", "30");
+        b.Linux["cgroupsPath"] = cg;
+        JsonArray Rate(long rate) => new(new JsonObject { ["major"] = majorMinor[0], ["minor"] = majorMinor[1], ["rate"] = rate });
+        b.Linux["resources"]!["blockIO"] = new JsonObject { ["throttleReadBpsDevice"] = Rate(1048576), ["throttleWriteIOPSDevice"] = Rate(100) };
+        R.Create(b, id).Ok();
+        string device = $"{majorMinor[0]}:{majorMinor[1]}";
+        string Read(string file) => File.ReadAllText(Path.Combine(HostCgroups.Dir(HostCgroups.IsV2 ? "io" : "blkio", cg), file)).Trim();
+        if (HostCgroups.IsV2)
+            Assert.Contains($"{device} rbps=1048576 wbps=max riops=max wiops=100", Lines(Read("io.max")));
+        else
+        {
+            Assert.Contains($"{device} 1048576", Lines(Read("blkio.throttle.read_bps_device")));
+            Assert.Contains($"{device} 100", Lines(Read("blkio.throttle.write_iops_device")));
+        }
+        R.Delete(id, force: true).Ok();
+    }
+
+    [Fact]
+    public void Unified_WritesItsFilesLast_OnV2_AndIsRefusedOnV1()
+    {
+        var id = NewId();
+        var cg = "/rsit-" + id;
+        var b = R.NewBundle().Args("sleep", "30");
+        b.Linux["cgroupsPath"] = cg;
+        b.Linux["resources"]!["pids"] = new JsonObject { ["limit"] = 42 };
+        b.Linux["resources"]!["unified"] = new JsonObject { ["pids.max"] = "17", ["memory.high"] = "104857600" };
+        var r = R.Create(b, id);
+        if (!HostCgroups.IsV2)
+        {
+            r.Fails();
+            Assert.Contains("cannot use unified on cgroup v1", r.Stderr + r.Log);
+            Assert.Empty(HostCgroups.Remaining(cg));
+            return;
+        }
+        r.Ok();
+        Assert.Equal("17", CgroupLimits.OnHost(cg).Pids); // unified wins over linux.resources.pids
+        Assert.Equal("104857600", File.ReadAllText(Path.Combine(HostCgroups.Dir(cg), "memory.high")).Trim());
+        R.Delete(id, force: true).Ok();
+
+        // The files through which the runtime manages the cgroup are not the spec's to write.
+        var id2 = NewId();
+        var b2 = R.NewBundle().Args("sleep", "30");
+        b2.Linux["cgroupsPath"] = "/rsit-" + id2;
+        b2.Linux["resources"]!["unified"] = new JsonObject { ["cgroup.kill"] = "1" };
+        var refused = R.Create(b2, id2).Fails();
+        Env.RunsharpOnly(() => Assert.Contains("linux.resources.unified[\"cgroup.kill\"]", refused.Stderr));
+        Assert.Empty(HostCgroups.Remaining("/rsit-" + id2));
+    }
 }

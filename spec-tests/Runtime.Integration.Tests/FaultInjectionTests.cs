@@ -25,12 +25,14 @@ public class FaultInjectionTests(ITestOutputHelper output) : IntegrationTest
     /// <summary>Every dir the container's cgroup may have, in every hierarchy (see Runtime.CgroupDirsFor).</summary>
     private static string[] CgroupDirs(Harness.Runtime r, string id) => r.CgroupDirsFor(id).ToArray();
 
-    /// <summary>The dirs of one hierarchy in the middle of the host's list: a kill there leaves some hierarchies made.</summary>
+    /// <summary>The dirs of one hierarchy in the middle of the host's list: a kill there leaves some hierarchies made
+    /// (on pure v2, the one hierarchy: the kill comes as the cgroup is made).</summary>
     private static string[] MiddleHierarchy(Harness.Runtime r, string id)
     {
         var hierarchies = Host.OwnCgroups();
         var (dir, own) = hierarchies[hierarchies.Count / 2];
-        return new[] { Path.Combine(dir, id), Path.Combine(dir, own.Trim('/'), id) }.Distinct().ToArray();
+        return new[] { Path.Combine(dir, id), Path.Combine(dir, own.Trim('/'), id), Path.Combine(dir, HostCgroups.RelativeBase(own).Trim('/'), id) }
+            .Distinct().ToArray();
     }
 
     public static readonly FaultPoint[] CreatePoints =

@@ -84,8 +84,12 @@ public class IdmappedMountTests : IntegrationTest
         Directory.CreateDirectory(sub);
         var b = R.NewBundle(privateRootfs: true).Sh("stat -c '%u' /mnt/idm/root-file /mnt/idm/sub/inner");
         Directory.CreateDirectory(Path.Combine(b.RootfsPath, "mnt", "idm"));
-        // The submount lives in this test's private mount namespace (the suite runs under unshare --mount).
-        Assert.Equal(0, Sh.Run($"mount -t tmpfs idm-sub {Env.Q(sub)} && echo i > {Env.Q(Path.Combine(sub, "inner"))}").ExitCode);
+        // The submount lives in this test's private mount namespace (the suite runs under unshare --mount). It is a
+        // bind mount of another directory, not a tmpfs: tmpfs takes id-mapped mounts only from Linux 6.3 on.
+        var subSource = R.TempPath("idmapped-sub-src");
+        Directory.CreateDirectory(subSource);
+        File.WriteAllText(Path.Combine(subSource, "inner"), "i\n");
+        Assert.Equal(0, Sh.Run($"mount --bind {Env.Q(subSource)} {Env.Q(sub)}").ExitCode);
         try
         {
             AddIdmappedMount(b, src, Mapping(0, 5000, 65536), Mapping(0, 5000, 65536), "rbind", "ridmap");

@@ -64,6 +64,21 @@ public static class CgroupConverters
         return hasPeriod ? q + " " + period!.Value.ToString(CultureInfo.InvariantCulture) : q;
     }
 
+    /// <summary>One rdma.max line (v1 and v2 alike): "DEVICE hca_handle=N hca_object=M", with the limits given.</summary>
+    public static string RdmaMaxLine(string device, Runsharp.Spec.LinuxRdma limits)
+    {
+        if (device.Length == 0 || device.Any(char.IsWhiteSpace))
+            throw new CgroupException($"invalid linux.resources.rdma device name '{device}'");
+        if (limits.HcaHandles is null && limits.HcaObjects is null)
+            throw new CgroupException($"linux.resources.rdma[\"{device}\"] sets neither hcaHandles nor hcaObjects");
+        var line = device;
+        if (limits.HcaHandles is { } handles)
+            line += " hca_handle=" + handles.ToString(CultureInfo.InvariantCulture);
+        if (limits.HcaObjects is { } objects)
+            line += " hca_object=" + objects.ToString(CultureInfo.InvariantCulture);
+        return line;
+    }
+
     internal static string Str(long v) => v.ToString(CultureInfo.InvariantCulture);
     internal static string Str(ulong v) => v.ToString(CultureInfo.InvariantCulture);
 }

@@ -71,6 +71,11 @@ public sealed class CgroupLimits(Func<string, string, string?> read)
 
     public string CpuPeriod => V2 ? CpuMax()[1] : Read("cpu", "cpu.cfs_period_us");
 
+    /// <summary>The burst in µs: cpu.cfs_burst_us on v1, cpu.max.burst on v2.</summary>
+    public string CpuBurst => V2 ? Read("cpu", "cpu.max.burst") : Read("cpu", "cpu.cfs_burst_us");
+
+    public string CpuIdle => Read("cpu", "cpu.idle");
+
     public string Cpus => Read("cpuset", "cpuset.cpus");
 
     public string Mems => Read("cpuset", "cpuset.mems");

@@ -17,7 +17,7 @@ internal sealed class V1Manager : CgroupManagerBase
         _subsystems =
         [
             new CpusetSubsystem(), _devices, new MemorySubsystem(), new CpuSubsystem(), new PidsSubsystem(),
-            new BlkioSubsystem(), new HugetlbSubsystem(), new NetClsSubsystem(), new NetPrioSubsystem(),
+            new BlkioSubsystem(), new HugetlbSubsystem(), new NetClsSubsystem(), new NetPrioSubsystem(), new RdmaSubsystem(),
         ];
     }
 

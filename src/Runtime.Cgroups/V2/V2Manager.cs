@@ -7,12 +7,12 @@ namespace Runsharp.Cgroups.V2;
 internal sealed class V2Manager : CgroupManagerBase
 {
     /// <summary>What Create enables for the container, when the parent offers it.</summary>
-    internal static readonly string[] WantedControllers = ["cpu", "cpuset", "io", "memory", "pids", "hugetlb"];
+    internal static readonly string[] WantedControllers = ["cpu", "cpuset", "io", "memory", "pids", "hugetlb", "rdma"];
 
     static readonly IController[] Controllers =
         [
             new CpusetController(), new MemoryController(), new CpuController(), new PidsController(),
-            new IoController(), new HugetlbController(),
+            new IoController(), new HugetlbController(), new RdmaController(),
         ];
 
     readonly DeviceFilter _devices;
@@ -68,5 +68,7 @@ internal sealed class V2Manager : CgroupManagerBase
                 throw new CgroupException($"cgroup controller '{controller.Name}' is not available in {Paths.Unified}");
             controller.Set(Paths.Unified!, resources);
         }
+        if (resources.Unified is { Count: > 0 } unified)
+            UnifiedFiles.Write(Paths.Unified!, unified);
     }
 }
