@@ -1,9 +1,17 @@
 #!/bin/bash
 # Runs the OCI runtime-tools validation suite against bin/runsharp and writes spec-tests/CONFORMANCE.md:
-# our per-test counts beside the runc 1.1.5 and crun 1.8.1 baselines.
+# our per-test counts beside the runc 1.1.5 and crun 1.8.1 baselines. With test names, runs only those and prints
+# the comparison without rewriting the report.
 # The suite is not part of this repository: build it beside the project (see README, "Conformance")
 # and point SUITE_DIR at it (default /opt/rt-src). Needs ../shared/conformance (run-validation.sh, baselines).
 set -euo pipefail
+# Arguments are test names (a subset); anything that looks like an option is not, and must not overwrite the report.
+for a in "$@"; do
+    case $a in
+        -h|--help) echo "usage: scripts/conformance.sh [TEST_NAME...]   (env: SUITE_DIR, SHARED, CGROUP_MODE=host|v1|v2)"; exit 0 ;;
+        -*) echo "conformance: unknown option $a (arguments are test names)" >&2; exit 2 ;;
+    esac
+done
 cd "$(dirname "$0")/.."
 SUITE_DIR=${SUITE_DIR:-/opt/rt-src}
 SHARED=${SHARED:-$(cd .. && pwd)/shared/conformance}
@@ -12,6 +20,14 @@ SHARED=${SHARED:-$(cd .. && pwd)/shared/conformance}
 out=$(mktemp -d /tmp/runsharp-conformance.XXXXXX)
 SUITE_DIR="$SUITE_DIR" "$SHARED/run-validation.sh" "$PWD/bin/runsharp" "$out" "$@" || true
 cmp=$("$SHARED/compare.sh" "$out/summary.txt")
+# A subset run is for a quick look: it prints the comparison and leaves the full report alone.
+if [ $# -gt 0 ]; then
+    echo "$cmp"
+    echo "subset run: spec-tests/CONFORMANCE.md not rewritten (raw results in $out)"
+    exit 0
+fi
+# The report is the host's mode (or CGROUP_MODE's); REPORT names another file, e.g. for the pure v1 run.
+report=${REPORT:-spec-tests/CONFORMANCE.md}
 {
     echo "# Conformance: OCI runtime-tools validation suite"
     echo
@@ -30,6 +46,6 @@ cmp=$("$SHARED/compare.sh" "$out/summary.txt")
     echo '```'
     echo
     if [ -f spec-tests/CONFORMANCE-NOTES.md ]; then cat spec-tests/CONFORMANCE-NOTES.md; fi
-} > spec-tests/CONFORMANCE.md
+} > "$report"
 echo "$cmp" | tail -n 1
-echo "wrote spec-tests/CONFORMANCE.md (raw results in $out)"
+echo "wrote $report (raw results in $out)"

@@ -49,7 +49,7 @@ public class ForegroundTests : IntegrationTest
     {
         var b = TtyBundle("echo ready; read line; echo \"got:$line\"");
         using var fg = ForegroundRuntime.OnPty(R, R.RunArgs(b, NewId()));
-        var (lflagBefore, _, _) = fg.Modes();
+        var (lflagBefore, _, _) = fg.InitialModes!.Value;
         Assert.True((lflagBefore & (ICANON | ECHO | ISIG)) == (ICANON | ECHO | ISIG), "a new pty starts in cooked mode");
         fg.ReadUntil("ready");
         var (lflag, oflag, iflag) = fg.Modes();

@@ -110,10 +110,15 @@ public class WriterOracleTests
         List<ContainerStateOutput> states =
         [
             new() { OciVersion = "1.2.0", Id = "a", Pid = 7, Status = "running", Bundle = "/b/é", Rootfs = "/b/rootfs", Created = "2024-05-06T07:08:09.5Z", Owner = "" },
-            new() { Id = "b", Annotations = [] },
+            new() { Id = "b", Annotations = null },
             new() { Id = "c", Annotations = new() { ["k"] = "v", ["n"] = null! } },
         ];
         Assert.Equal(JsonSerializer.Serialize(states, SpecJsonOracle.For(style).ListContainerStateOutput), SpecJson.Serialize(states, style));
+        // An empty map is left out as runc's list does (Go's omitempty); the context would write {}.
+        states[1].Annotations = [];
+        var listed = System.Text.Json.Nodes.JsonNode.Parse(SpecJson.Serialize(states, style))!.AsArray();
+        Assert.False(listed[1]!.AsObject().ContainsKey("annotations"));
+        Assert.Equal("v", (string?)listed[2]!["annotations"]!["k"]);
         Assert.Equal(JsonSerializer.Serialize(new List<ContainerStateOutput>(), SpecJsonOracle.For(style).ListContainerStateOutput), SpecJson.Serialize(new List<ContainerStateOutput>(), style));
     }
 }

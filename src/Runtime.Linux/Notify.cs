@@ -50,12 +50,13 @@ public static unsafe class Notify
     public static int Poll(ReadOnlySpan<int> fds, Span<short> revents, int timeoutMs)
     {
         if (revents.Length < fds.Length) throw new ArgumentException("revents is shorter than fds", nameof(revents));
-        // Tmds.LibC's poll, not RawSyscall: a call that blocks for seconds must leave the GC free to run.
+        // Posix.Poll, not RawSyscall: a call that blocks for seconds must leave the GC free to run. (Tmds.LibC's poll
+        // does not keep errno for Marshal.GetLastPInvokeError, so its EINTR could not be told apart.)
         var pfds = stackalloc Tmds.Linux.pollfd[fds.Length];
         for (int i = 0; i < fds.Length; i++) pfds[i] = new Tmds.Linux.pollfd { fd = fds[i], events = PollIn };
         int r;
-        do { r = Tmds.Linux.LibC.poll(pfds, (Tmds.Linux.ulong_t)(ulong)fds.Length, timeoutMs); } while (r < 0 && Posix.LastErrno == Errno.EINTR);
-        if (r < 0) throw new LinuxException(Posix.LastErrno, "poll");
+        do { r = Posix.Poll(pfds, fds.Length, timeoutMs); } while (r == -Errno.EINTR);
+        if (r < 0) throw new LinuxException(-r, "poll");
         for (int i = 0; i < fds.Length; i++) revents[i] = pfds[i].revents;
         return r;
     }

@@ -206,8 +206,8 @@ public static unsafe class Posix
         pollfd pfd = new() { fd = pidfd, events = (short)POLLIN };
         while (true)
         {
-            int r = poll(&pfd, 1, timeoutMs);
-            if (r < 0 && LastErrno == Errno.EINTR) continue;
+            int r = Poll(&pfd, 1, timeoutMs);
+            if (r == -Errno.EINTR) continue;
             return r > 0;
         }
     }

@@ -20,6 +20,10 @@ public sealed unsafe class ForegroundRuntime : IDisposable
     /// <summary>The runtime's own pid.</summary>
     public int Pid { get; }
 
+    /// <summary>The pty's modes as opened, before the runtime started (null when it runs on files): read any later,
+    /// they may already be the runtime's raw mode.</summary>
+    public (uint Lflag, uint Oflag, uint Iflag)? InitialModes { get; private set; }
+
     /// <summary>Everything read from the pty so far.</summary>
     public string Screen => _screen.ToString();
 
@@ -41,7 +45,10 @@ public sealed unsafe class ForegroundRuntime : IDisposable
             throw new IOException($"unlock pty: errno {Marshal.GetLastPInvokeError()}");
         SetSize(master, rows, columns);
         string slave = $"/dev/pts/{ptn}";
-        return Start(r, args, $"<{Env.Q(slave)} >{Env.Q(slave)} 2>&1", master);
+        var initial = ModesOf(master);
+        var fg = Start(r, args, $"<{Env.Q(slave)} >{Env.Q(slave)} 2>&1", master);
+        fg.InitialModes = initial;
+        return fg;
     }
 
     /// <summary>Runs the runtime in a session of its own with no terminal: stdin, stdout and stderr are files.</summary>
@@ -87,10 +94,12 @@ public sealed unsafe class ForegroundRuntime : IDisposable
     public void Resize(ushort rows, ushort columns) => SetSize(Master, rows, columns);
 
     /// <summary>The terminal's c_lflag (ICANON, ECHO, ISIG...) and c_oflag.</summary>
-    public (uint Lflag, uint Oflag, uint Iflag) Modes()
+    public (uint Lflag, uint Oflag, uint Iflag) Modes() => ModesOf(Master);
+
+    private static (uint Lflag, uint Oflag, uint Iflag) ModesOf(int master)
     {
         int* termios = stackalloc int[16];
-        Assert.True(Native.ioctl(Master, TCGETS, termios) == 0, "TCGETS on the pty master failed");
+        Assert.True(Native.ioctl(master, TCGETS, termios) == 0, "TCGETS on the pty master failed");
         return ((uint)termios[3], (uint)termios[1], (uint)termios[0]);
     }
 

@@ -29,11 +29,11 @@ public static class SpecJson
     public static string Serialize(ContainerStateOutput state, JsonStyle? style = null) =>
         JsonOut.ToText(StateShapes.Output, state, (style ?? Indented).Writer);
 
-    /// <summary><c>list --format json</c>: one compact array.</summary>
+    /// <summary><c>list --format json</c>: one compact array of <c>state</c>'s objects (runc's list omits empty annotations too).</summary>
     public static string Serialize(IEnumerable<ContainerStateOutput> states, JsonStyle? style = null)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer, (style ?? Compact).Writer)) JsonOut.Array(writer, states, StateShapes.ListEntry);
+        using (var writer = new Utf8JsonWriter(buffer, (style ?? Compact).Writer)) JsonOut.Array(writer, states, StateShapes.Output);
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 

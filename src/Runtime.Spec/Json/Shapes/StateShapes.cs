@@ -14,7 +14,7 @@ public static class StateShapes
         { "annotations", (w, n, s) => w.Map(n, s.Annotations) },
     };
 
-    /// <summary>runc's <c>state</c> output: pid always written, annotations left out when empty (Go's omitempty).</summary>
+    /// <summary>runc's <c>state</c> output and each element of <c>list --format json</c>: pid always written, annotations left out when empty (Go's omitempty).</summary>
     public static readonly JsonShape<ContainerStateOutput> Output = new(() => new ContainerStateOutput())
     {
         { "ociVersion", (w, n, s) => w.String(n, s.OciVersion) },
@@ -25,23 +25,6 @@ public static class StateShapes
         { "rootfs", (w, n, s) => w.String(n, s.Rootfs) },
         { "created", (w, n, s) => w.String(n, s.Created) },
         { "annotations", (w, n, s) => w.Map(n, s.Annotations is { Count: > 0 } a ? a : null) },
-        { "owner", (w, n, s) => w.String(n, s.Owner) },
-    };
-
-    /// <summary>
-    /// An element of <c>list --format json</c>: as <see cref="Output"/>, but an empty annotations map is written as
-    /// <c>{}</c>, which is what the source-generated context printed here (runc's list leaves it out).
-    /// </summary>
-    public static readonly JsonShape<ContainerStateOutput> ListEntry = new(() => new ContainerStateOutput())
-    {
-        { "ociVersion", (w, n, s) => w.String(n, s.OciVersion) },
-        { "id", (w, n, s) => w.String(n, s.Id) },
-        { "pid", (w, n, s) => w.Number(n, s.Pid) },
-        { "status", (w, n, s) => w.String(n, s.Status) },
-        { "bundle", (w, n, s) => w.String(n, s.Bundle) },
-        { "rootfs", (w, n, s) => w.String(n, s.Rootfs) },
-        { "created", (w, n, s) => w.String(n, s.Created) },
-        { "annotations", (w, n, s) => w.Map(n, s.Annotations) },
         { "owner", (w, n, s) => w.String(n, s.Owner) },
     };
 
