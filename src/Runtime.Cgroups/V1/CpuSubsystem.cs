@@ -7,10 +7,7 @@ internal sealed class CpuSubsystem : ISubsystem
 {
     public string Name => "cpu";
 
-    public bool Wants(LinuxResources r) => r.Cpu is { } c &&
-        (c.Shares is not null and not 0 || c.Quota is not null and not 0 || c.Period is not null and not 0 ||
-         c.RealtimeRuntime is not null and not 0 || c.RealtimePeriod is not null and not 0 ||
-         c.Burst is not null || c.Idle is not null);
+    public bool Wants(LinuxResources r) => CpuResources.Wanted(r);
 
     public void Set(string dir, LinuxResources r)
     {
