@@ -106,10 +106,14 @@ cat > "$work/out/tests.sh" <<EOF
 set -u
 out=/v2guest-out
 mount -t tmpfs tmpfs /run
+# The checkout may itself be under /tmp (a CI clone, say): keep it reachable at its own path over the new /tmp.
+repo=$(printf %q "$repo")
+case "\$repo/" in /tmp/*) mkdir -p /v2guest-repo && mount --bind "\$repo" /v2guest-repo ;; esac
 # The modules come from the host's /lib/modules (the root is shared); tmpfs is the fallback.
 modprobe -a virtio_blk ext4 2>/dev/null
 { n=0; while [ ! -b /dev/vda ] && [ \$n -lt 50 ]; do n=\$((n+1)); sleep 0.1; done; mount -t ext4 /dev/vda /tmp; } \
     || { echo "stage2: no scratch disk, /tmp on tmpfs"; mount -t tmpfs tmpfs /tmp; }
+case "\$repo/" in /tmp/*) mkdir -p "\$repo" && mount --bind /v2guest-repo "\$repo" ;; esac
 mkdir -p /dev/pts /dev/shm && mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts && mount -t tmpfs tmpfs /dev/shm
 mount -t cgroup2 cgroup2 /sys/fs/cgroup || { echo "stage2: no cgroup2"; echo o > /proc/sysrq-trigger; }
 for c in \$(cat /sys/fs/cgroup/cgroup.controllers); do echo "+\$c" > /sys/fs/cgroup/cgroup.subtree_control; done
@@ -121,7 +125,7 @@ ip link set lo up 2>/dev/null || true
 export RUNSHARP_IT_SLOW=${V2_GUEST_SLOW:-4}
 export HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DOTNET_GENERATE_ASPNET_CERTIFICATE=false
-cd $(printf %q "$repo")
+cd "\$repo"
 start=\$(date +%s)
 # --blame names the tests that were running if the test host dies.
 scripts/test-integration.sh --no-build --nologo --blame --results-directory /tmp/it-results \

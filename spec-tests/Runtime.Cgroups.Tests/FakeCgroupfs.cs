@@ -38,10 +38,10 @@ internal sealed class FakeCgroupfs : IDisposable
 
     /// <summary>A manager for this tree; on v2 its device programs are recorded (<see cref="DevicePrograms"/>)
     /// instead of loaded, since a temp directory is not a cgroup the kernel could attach them to.</summary>
-    public ICgroupManager Manager(string cgroupsPath, int createdDepth = 0)
+    public ICgroupManager Manager(string cgroupsPath, int createdDepth = 0, IReadOnlyDictionary<string, int>? createdDepths = null)
     {
         var m = CgroupManagerFactory.Create(Host(), cgroupsPath, "ctr",
-            new CgroupManagerOptions { Own = RootOwn, CreatedDepth = createdDepth });
+            new CgroupManagerOptions { Own = RootOwn, CreatedDepth = createdDepth, CreatedDepths = createdDepths });
         if (m is V2.V2Manager v2)
             v2.DeviceProgramTarget = new RecordedDevicePrograms();
         return m;

@@ -46,20 +46,36 @@ public class V1ManagerFakeTests
     }
 
     [Fact]
-    public void MissingDepth_says_before_create_what_create_will_make()
+    public void MissingDepths_say_before_create_what_create_will_make_in_each_hierarchy()
     {
         using var fs = HybridFake();
         fs.Files("cpuset", ("cpuset.cpus", "0"), ("cpuset.mems", "0"));
-        fs.Files("memory/p"); // one hierarchy already has the parent: the most missing anywhere counts
+        fs.Files("memory/p"); // one hierarchy already has the parent, the others do not
         var m = fs.Manager("/p/c");
-        Assert.Equal(2, m.Paths.MissingDepth());
+        var planned = m.Paths.MissingDepths();
+        Assert.Equal(1, planned[Path.Combine(fs.Root, "memory/p/c")]);
+        Assert.Equal(2, planned[Path.Combine(fs.Root, "pids/p/c")]);
         m.Create();
+        Assert.Equal(planned, m.CreatedDepths);
         Assert.Equal(2, m.CreatedDepth);
-        Assert.Equal(0, m.Paths.MissingDepth());
-        // A create killed half-way is cleaned up by a manager loaded with the planned depth.
-        fs.Manager("/p/c", createdDepth: 2).Destroy();
+        Assert.All(m.Paths.MissingDepths().Values, missing => Assert.Equal(0, missing));
+        // A create killed half-way is cleaned up by a manager loaded with the planned depths: all it made, and not
+        // the parent that was there before in one hierarchy.
+        fs.Manager("/p/c", createdDepth: 2, createdDepths: planned).Destroy();
         Assert.False(fs.DirExists("pids/p"));
         Assert.False(fs.DirExists("memory/p/c"));
+        Assert.True(fs.DirExists("memory/p"));
+    }
+
+    [Fact]
+    public void State_without_per_hierarchy_depths_uses_its_one_number_everywhere()
+    {
+        using var fs = HybridFake();
+        fs.Files("cpuset", ("cpuset.cpus", "0"), ("cpuset.mems", "0"));
+        fs.Manager("/p/c").Create();
+        fs.Manager("/p/c", createdDepth: 2).Destroy();
+        Assert.False(fs.DirExists("pids/p"));
+        Assert.False(fs.DirExists("memory/p"));
     }
 
     [Fact]

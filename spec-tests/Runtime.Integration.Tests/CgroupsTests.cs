@@ -111,6 +111,32 @@ public class CgroupsTests : IntegrationTest
         Assert.Empty(HostCgroups.Remaining(cg));
     }
 
+    [V1CgroupsFact("one hierarchy per controller, so a parent can exist in one and not another; v2 has one tree")]
+    public void Delete_RemovesTheParentsItMade_InEachHierarchy_AndNotOneThatWasThere()
+    {
+        var id = NewId();
+        var parent = "/rsit-" + id + "-p";
+        var cg = parent + "/c";
+        var theirs = HostCgroups.Dir("memory", parent);
+        Directory.CreateDirectory(theirs); // someone else's cgroup, in the memory hierarchy only
+        try
+        {
+            var b = R.NewBundle().Args("sleep", "30");
+            b.Linux["cgroupsPath"] = cg;
+            R.Create(b, id).Ok();
+            Assert.True(Directory.Exists(HostCgroups.Dir("pids", cg)));
+            R.Delete(id, force: true).Ok(); // a process of its own: only what state.json says guides it
+            Assert.Empty(HostCgroups.Remaining(cg));
+            Assert.True(Directory.Exists(theirs), "delete removed a parent cgroup the container did not create");
+            // runc removes only the container's own cgroup; runsharp also the parents it made.
+            Env.RunsharpOnly(() => Assert.Equal([theirs], HostCgroups.Remaining(parent)));
+        }
+        finally
+        {
+            foreach (var dir in HostCgroups.Remaining(cg).Concat(HostCgroups.Remaining(parent))) Directory.Delete(dir);
+        }
+    }
+
     [Fact]
     public void MemoryLimit_BelowUsage_OomKillsOrFails()
     {

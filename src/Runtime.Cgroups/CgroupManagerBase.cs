@@ -8,18 +8,45 @@ internal abstract class CgroupManagerBase : ICgroupManager
 {
     // Per directory, how many trailing components we made; Destroy must not remove anyone else's cgroup.
     readonly Dictionary<string, int> _created = new(StringComparer.Ordinal);
+    // What a create recorded, per directory (hierarchies can differ: a parent may exist in one and not another);
+    // state written before that was recorded keeps one number for all of them.
+    readonly IReadOnlyDictionary<string, int>? _recordedDepths;
     readonly int _recordedDepth;
 
-    protected CgroupManagerBase(CgroupPaths paths, int createdDepth)
+    protected CgroupManagerBase(CgroupPaths paths, int createdDepth, IReadOnlyDictionary<string, int>? createdDepths)
     {
         Paths = paths;
         _recordedDepth = createdDepth;
+        _recordedDepths = createdDepths;
     }
 
     public string Path => Paths.Path;
     public CgroupPaths Paths { get; }
     public abstract string? V2Path { get; }
-    public int CreatedDepth => _created.Count == 0 ? _recordedDepth : _created.Values.Max();
+    public int CreatedDepth
+    {
+        get
+        {
+            int most = 0;
+            foreach (var dir in Paths.AllDirs) most = Math.Max(most, DepthOf(dir));
+            return most;
+        }
+    }
+
+    public IReadOnlyDictionary<string, int> CreatedDepths
+    {
+        get
+        {
+            var depths = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var dir in Paths.AllDirs) depths[dir] = DepthOf(dir);
+            return depths;
+        }
+    }
+
+    int DepthOf(string dir) =>
+        _created.TryGetValue(dir, out var made) ? made
+        : _recordedDepths is not null ? _recordedDepths.GetValueOrDefault(dir)
+        : _recordedDepth;
 
     /// <summary>The directory that answers GetPids/Exists.</summary>
     protected abstract string PrimaryDir { get; }
@@ -88,7 +115,7 @@ internal abstract class CgroupManagerBase : ICgroupManager
         long deadline = Environment.TickCount64 + CgroupFiles.BusyBudgetMs;
         foreach (var dir in Paths.AllDirs)
         {
-            int depth = _created.TryGetValue(dir, out var d) ? d : _recordedDepth;
+            int depth = DepthOf(dir);
             if (depth <= 0)
                 continue;
             try

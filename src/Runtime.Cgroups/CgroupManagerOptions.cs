@@ -13,6 +13,10 @@ public sealed class CgroupManagerOptions
     /// <see cref="ICgroupManager.CreatedDepth"/> recorded when the container was created.</summary>
     public int CreatedDepth { get; init; }
 
+    /// <summary>The per-directory <see cref="ICgroupManager.CreatedDepths"/>, where recorded (they win over
+    /// <see cref="CreatedDepth"/>).</summary>
+    public IReadOnlyDictionary<string, int>? CreatedDepths { get; init; }
+
     /// <summary>The nodes linux.devices creates: they shape the device rules (see <see cref="DeviceRules.Sequence"/>),
     /// on v1 (devices.allow/deny) and v2 (the eBPF device filter) alike.</summary>
     public IReadOnlyList<Runsharp.Spec.LinuxDevice>? CreatedDevices { get; init; }

@@ -20,6 +20,10 @@ public interface ICgroupManager
     /// processes so Destroy removes only what this container created.</summary>
     int CreatedDepth { get; }
 
+    /// <summary>Per directory (<see cref="CgroupPaths.AllDirs"/>), how many trailing components Create() made: what
+    /// Destroy removes in each hierarchy. Persist it with <see cref="CreatedDepth"/>.</summary>
+    IReadOnlyDictionary<string, int> CreatedDepths { get; }
+
     /// <summary>mkdir -p in every hierarchy and prepare it for tasks (v1 cpuset copy, v2 subtree_control).
     /// <paramref name="toBeSet"/>: the resources Set will be given next, so that Prepare does not write a default
     /// Set is about to replace (the device rules: a second v1 list, or a second eBPF program on v2).</summary>

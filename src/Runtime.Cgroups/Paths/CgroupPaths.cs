@@ -11,17 +11,17 @@ public sealed record CgroupPaths(string Path, IReadOnlyDictionary<string, string
     public IReadOnlyList<string> AllDirs =>
         V1.Values.Distinct(StringComparer.Ordinal).Concat(Unified is null ? [] : [Unified]).ToArray();
 
-    /// <summary>How many trailing components Create() would make now, the most over all hierarchies: what a
-    /// record written before Create() must say, so a create killed half-way can still be cleaned up.</summary>
-    public int MissingDepth()
+    /// <summary>Per directory, how many trailing components Create() would make now: what a record written before
+    /// Create() must say, so a create killed half-way can still be cleaned up (and no more than that).</summary>
+    public Dictionary<string, int> MissingDepths()
     {
-        int most = 0;
+        var depths = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var dir in AllDirs)
         {
             int missing = 0;
             for (var d = dir; d is not null && !Directory.Exists(d); d = System.IO.Path.GetDirectoryName(d)) missing++;
-            most = Math.Max(most, missing);
+            depths[dir] = missing;
         }
-        return most;
+        return depths;
     }
 }

@@ -10,8 +10,9 @@ internal sealed class V1Manager : CgroupManagerBase
     readonly ISubsystem[] _subsystems;
     readonly DevicesSubsystem _devices;
 
-    public V1Manager(CgroupPaths paths, int createdDepth, IReadOnlyList<LinuxDevice>? createdDevices = null)
-        : base(paths, createdDepth)
+    public V1Manager(CgroupPaths paths, int createdDepth, IReadOnlyList<LinuxDevice>? createdDevices = null,
+        IReadOnlyDictionary<string, int>? createdDepths = null)
+        : base(paths, createdDepth, createdDepths)
     {
         _devices = new DevicesSubsystem(createdDevices);
         _subsystems =

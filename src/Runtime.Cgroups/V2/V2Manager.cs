@@ -17,7 +17,8 @@ internal sealed class V2Manager : CgroupManagerBase
 
     readonly DeviceFilter _devices;
 
-    public V2Manager(CgroupPaths paths, int createdDepth, IReadOnlyList<LinuxDevice>? createdDevices = null) : base(paths, createdDepth)
+    public V2Manager(CgroupPaths paths, int createdDepth, IReadOnlyList<LinuxDevice>? createdDevices = null,
+        IReadOnlyDictionary<string, int>? createdDepths = null) : base(paths, createdDepth, createdDepths)
     {
         if (paths.Unified is null)
             throw new CgroupException("no cgroup2 mount found");

@@ -73,12 +73,12 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
                 Created = SpecJson.FormatTimestamp(DateTime.UtcNow), Owner = "", Annotations = spec.Annotations,
                 CgroupMode = host.Mode.Name(), SystemdCgroup = options.SystemdCgroup,
             };
-            store.Write(WithCgroup(record, cgroup, cgroup.Paths.MissingDepth()));
-            int plannedDepth = record.CgroupCreatedDepth;
+            var plannedDepths = cgroup.Paths.MissingDepths();
+            store.Write(WithCgroup(record, cgroup, plannedDepths));
             cgroup = RootlessCgroup.Create(cgroup, spec.Linux?.Resources, rootless, debug);
             debug?.Invoke(cgroup is null ? "no cgroup (rootless)" : $"cgroup {cgroup.Path} ready");
             // Someone made or removed a parent meanwhile, or rootless went without: say what really exists.
-            if (cgroup is null || cgroup.CreatedDepth != plannedDepth) store.Write(WithCgroup(record, cgroup, cgroup?.CreatedDepth ?? 0));
+            if (cgroup is null || !SameDepths(cgroup.CreatedDepths, plannedDepths)) store.Write(WithCgroup(record, cgroup, cgroup?.CreatedDepths));
 
             string fifo = Path.Combine(dir, StateStore.ExecFifo);
             Posix.MkFifo(fifo, 0x180 /* 0600 */);
@@ -160,7 +160,7 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
 
             record.Pid = pid;
             record.PidStartTime = ProcessStat.Read(pid)?.StartTime ?? 0;
-            WithCgroup(record, cgroup, cgroup?.CreatedDepth ?? 0);
+            WithCgroup(record, cgroup, cgroup?.CreatedDepths);
             store.Write(record);
             if (pidFile is not null) AtomicFile.Write(pidFile, System.Text.Encoding.ASCII.GetBytes(pid.ToString()));
             Console = foreground;
@@ -178,13 +178,31 @@ public sealed class CreateOperation(StateStore store, Action<string>? debug = nu
         }
     }
 
-    private static ContainerRecord WithCgroup(ContainerRecord record, ICgroupManager? cgroup, int createdDepth)
+    private static ContainerRecord WithCgroup(ContainerRecord record, ICgroupManager? cgroup, IReadOnlyDictionary<string, int>? createdDepths)
     {
         record.CgroupsPath = cgroup?.Path;
-        record.CgroupCreatedDepth = cgroup is null ? 0 : createdDepth;
+        record.CgroupCreatedDepths = null;
+        record.CgroupCreatedDepth = 0;
+        if (cgroup is not null && createdDepths is not null)
+        {
+            record.CgroupCreatedDepths = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var (dir, depth) in createdDepths)
+            {
+                record.CgroupCreatedDepths[dir] = depth;
+                record.CgroupCreatedDepth = Math.Max(record.CgroupCreatedDepth, depth);
+            }
+        }
         record.CgroupV1 = cgroup?.Paths.V1.ToDictionary();
         record.CgroupUnified = cgroup?.Paths.Unified;
         return record;
+    }
+
+    private static bool SameDepths(IReadOnlyDictionary<string, int> a, IReadOnlyDictionary<string, int> b)
+    {
+        if (a.Count != b.Count) return false;
+        foreach (var (dir, depth) in a)
+            if (!b.TryGetValue(dir, out var other) || other != depth) return false;
+        return true;
     }
 
     public static Spec.State HookState(Spec.Spec spec, string id, string bundle, int pid, string status) => new()

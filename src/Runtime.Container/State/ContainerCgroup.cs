@@ -13,7 +13,7 @@ public static class ContainerCgroup
     {
         if (record.CgroupsPath is null || !CgroupModeNames.TryParse(record.CgroupMode, out var mode)) return null;
         var paths = new CgroupPaths(record.CgroupsPath, record.CgroupV1 ?? [], record.CgroupUnified);
-        return CgroupManagerFactory.Load(mode, paths, record.CgroupCreatedDepth, createdDevices);
+        return CgroupManagerFactory.Load(mode, paths, record.CgroupCreatedDepth, createdDevices, record.CgroupCreatedDepths);
     }
 
     /// <summary>

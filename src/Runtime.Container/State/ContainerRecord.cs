@@ -23,7 +23,11 @@ public sealed class ContainerRecord
     public string? CgroupMode { get; set; }
     public Dictionary<string, string>? CgroupV1 { get; set; }
     public string? CgroupUnified { get; set; }
+    /// <summary>The most <see cref="CgroupCreatedDepths"/> holds (all that state written before it was recorded has).</summary>
     public int CgroupCreatedDepth { get; set; }
+    /// <summary>Per cgroup directory, how many trailing components create made: delete removes that much, in each
+    /// hierarchy on its own.</summary>
+    public Dictionary<string, int>? CgroupCreatedDepths { get; set; }
     public bool SystemdCgroup { get; set; }
     /// <summary>The cgroup resources in effect after the last `update` (the whole set, not the change); null until
     /// the first update, when the saved config.json's linux.resources still are.</summary>
@@ -50,6 +54,7 @@ public sealed class ContainerRecord
         { "cgroupV1", (ref j, r) => r.CgroupV1 = j.StringMapOrNull(), (w, n, r) => w.Map(n, r.CgroupV1) },
         { "cgroupUnified", (ref j, r) => r.CgroupUnified = j.StringOrNull(), (w, n, r) => w.String(n, r.CgroupUnified) },
         { "cgroupCreatedDepth", (ref j, r) => r.CgroupCreatedDepth = j.Int32(), (w, n, r) => w.Number(n, r.CgroupCreatedDepth) },
+        { "cgroupCreatedDepths", (ref j, r) => r.CgroupCreatedDepths = j.MapOrNull(static (ref v) => v.Int32()), (w, n, r) => w.Map(n, r.CgroupCreatedDepths) },
         { "systemdCgroup", (ref j, r) => r.SystemdCgroup = j.Bool(), (w, n, r) => w.Bool(n, r.SystemdCgroup) },
         { "resources", (ref j, r) => r.Resources = j.ObjectOrNull(ResourceShapes.Resources), (w, n, r) => w.Object(n, r.Resources, ResourceShapes.Resources) },
     };

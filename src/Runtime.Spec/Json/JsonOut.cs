@@ -148,6 +148,15 @@ public static class JsonOut
     }
 
     /// <summary>A map of numbers, in the dictionary's order (left out when null).</summary>
+    public static void Map(this Utf8JsonWriter w, JsonEncodedText name, Dictionary<string, int>? map)
+    {
+        if (map is null) return;
+        w.WriteStartObject(name);
+        foreach (var (key, value) in map) w.WriteNumber(key, value);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A map of numbers, in the dictionary's order (left out when null).</summary>
     public static void Map(this Utf8JsonWriter w, JsonEncodedText name, Dictionary<string, ulong>? map)
     {
         if (map is null) return;
