@@ -20,7 +20,8 @@ internal static class CgroupFiles
         }
         catch (Runsharp.Linux.LinuxException e)
         {
-            throw new CgroupException($"unable to write '{file}' = {value} in {dir}: {CgroupErrors.Text(e.ErrorNumber)}", e.ErrorNumber, e);
+            // The cause is not chained: its text would repeat the path and the errno said here.
+            throw new CgroupException($"unable to write '{file}' = {value} in {dir}: {CgroupErrors.Text(e.ErrorNumber)}", e.ErrorNumber);
         }
         finally
         {

@@ -18,7 +18,7 @@ internal sealed class CpuSubsystem : ISubsystem
             // The kernel clamps silently; say so instead of pretending the value was applied.
             ulong applied = CgroupFiles.ReadUInt64(dir, "cpu.shares");
             if (applied != shares)
-                throw new CgroupException($"invalid cpu shares {shares}: the kernel clamped it to {applied}");
+                throw new CgroupException($"linux.resources.cpu.shares: {shares} is out of the kernel's range (it clamped it to {applied})");
         }
         WritePair(dir, "cpu.cfs_period_us", c.Period, "cpu.cfs_quota_us", c.Quota);
         WritePair(dir, "cpu.rt_period_us", c.RealtimePeriod, "cpu.rt_runtime_us", c.RealtimeRuntime);
