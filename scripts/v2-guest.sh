@@ -10,7 +10,9 @@
 #   - the integration tests matching FILTER (a `dotnet test --filter` expression; default: the cgroup tests, see
 #     cgroup_filter below; "all" runs every integration test), against bin/runsharp, with RUNSHARP_IT_SLOW
 #     stretching the harness's waits (V2_GUEST_SLOW, default 4: TCG is that much slower, and more);
-#   - the Runtime.Cgroups unit tests (the real-cgroup ones run on v2 there; the hybrid-only ones skip).
+#   - the Runtime.Cgroups unit tests (the real-cgroup ones run on v2 there; the hybrid-only ones skip);
+#   - with V2_GUEST_ENGINES=1, the engine suite too (containerd, podman and dockerd on a pure v2 host; not part of
+#     make test, for time).
 # Prints each run's counts and a closing "v2-guest: N passed, N failed, N skipped"; exits 0 when all passed.
 # Needs root (9p export of /). Environment: V2_GUEST_TIMEOUT (seconds, default 3600), V2_GUEST_MEM (MB, 4096),
 # V2_GUEST_CPUS (2), V2_GUEST_KEEP=1 keeps the work dir (logs) under /tmp, V2_GUEST_VERBOSE=1 shows the console.
@@ -51,6 +53,11 @@ echo "== building"
 make -s build >/dev/null
 dotnet build spec-tests/Runtime.Integration.Tests --nologo -v quiet >/dev/null
 dotnet build spec-tests/Runtime.Cgroups.Tests --nologo -v quiet >/dev/null
+logs="integration unit"
+if [ "${V2_GUEST_ENGINES:-0}" = 1 ]; then
+    dotnet build spec-tests/Runtime.Engine.Tests --nologo -v quiet >/dev/null
+    logs="$logs engines"
+fi
 
 work=$(mktemp -d /tmp/runsharp-v2guest.XXXXXX)
 cleanup() { [ "${V2_GUEST_KEEP:-0}" = 1 ] && echo "work dir kept: $work" || rm -rf "$work"; }
@@ -133,6 +140,10 @@ scripts/test-integration.sh --no-build --nologo --blame --results-directory /tmp
 echo "integration: \$(grep -E ' - Failed: *[0-9]+' \$out/integration.log | tail -n 1)"
 dotnet test spec-tests/Runtime.Cgroups.Tests --no-build --nologo > \$out/unit.log 2>&1
 echo "unit: \$(grep -E ' - Failed: *[0-9]+' \$out/unit.log | tail -n 1)"
+if [ ${V2_GUEST_ENGINES:-0} = 1 ]; then
+    scripts/test-engines.sh --no-build --nologo > \$out/engines.log 2>&1
+    echo "engines: \$(grep -E ' - Failed: *[0-9]+' \$out/engines.log | tail -n 1)"
+fi
 echo "v2-guest: tests took \$(( \$(date +%s) - start )) s"
 dmesg > \$out/dmesg.log 2>&1
 echo done > \$out/finished
@@ -146,29 +157,29 @@ timeout "${V2_GUEST_TIMEOUT:-3600}" qemu-system-x86_64 -accel tcg -cpu max -m "$
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
     -virtfs "local,path=$work/out,mount_tag=out,security_model=none" \
     -drive "file=$work/scratch.img,if=virtio,format=raw,cache=unsafe" \
-    </dev/null | tr -d '\r' | { if [ "${V2_GUEST_VERBOSE:-0}" = 1 ]; then cat; else grep -E '^(v2-guest|integration|unit|init|stage2):' || true; fi; }
+    </dev/null | tr -d '\r' | { if [ "${V2_GUEST_VERBOSE:-0}" = 1 ]; then cat; else grep -E '^(v2-guest|integration|unit|engines|init|stage2):' || true; fi; }
 echo "v2-guest: guest ran $(( $(date +%s) - started )) s"
 
 # Each failed test with its message (up to the stack trace): the logs are gone afterwards, e.g. in CI.
-for log in integration unit; do
+for log in $logs; do
     if [ -f "$work/out/$log.log" ]; then
         awk '/^  Failed / { on = 1; n = 0 } /^  Stack Trace:/ { on = 0 } on && n++ < 30' "$work/out/$log.log" | cut -c1-400 | sed "s/^/$log: /" || true
     fi
 done
 [ -f "$work/out/finished" ] || { echo "v2-guest: the guest did not finish (timeout or crash)"; V2_GUEST_KEEP=1; exit 1; }
-read -r p f s < <(cat "$work/out/integration.log" "$work/out/unit.log" | awk '/ - Failed: *[0-9]+, Passed: *[0-9]+/ {
+read -r p f s < <(for log in $logs; do cat "$work/out/$log.log"; done | awk '/ - Failed: *[0-9]+, Passed: *[0-9]+/ {
         gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
     END { print p + 0, f + 0, s + 0 }')
 echo "v2-guest: $p passed, $f failed, $s skipped"
 # A crashed test host ends the run early: the counts then miss every test that did not run.
-for log in integration unit; do
+for log in $logs; do
     if ! grep -qE ' - Failed: *[0-9]+, Passed: *[0-9]+' "$work/out/$log.log"; then
         echo "v2-guest: no result line in $log.log"; V2_GUEST_KEEP=1; exit 1
     fi
 done
-if grep -q "Test Run Aborted" "$work/out/integration.log" "$work/out/unit.log"; then
+if (cd "$work/out" && grep -q "Test Run Aborted" $(printf '%s.log ' $logs)); then
     echo "v2-guest: a test run was aborted (the test host crashed); see the blame lines above and dmesg.log"
-    grep -A3 -E "running when|were running" "$work/out/integration.log" "$work/out/unit.log" | sed 's/^/v2-guest: /' || true
+    (cd "$work/out" && grep -A3 -E "running when|were running" $(printf '%s.log ' $logs)) | sed 's/^/v2-guest: /' || true
     V2_GUEST_KEEP=1
     exit 1
 fi

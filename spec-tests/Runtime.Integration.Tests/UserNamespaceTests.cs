@@ -152,6 +152,40 @@ public class UserNamespaceTests : IntegrationTest
     }
 
     [Fact]
+    public void JoinUserNamespaceByPath_WithNewTimeNamespace_OwnedByIt_OffsetsApplied()
+    {
+        var (holder, userNs) = StartUserNamespaceHolder();
+        try
+        {
+            var b = R.NewBundle().Args("sh", "-c", "cut -d. -f1 /proc/uptime; readlink /proc/self/ns/time; exec sleep 30");
+            b.SetNamespace("user", $"/proc/{holder.Id}/ns/user");
+            Map(b);
+            b.Linux["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "time" });
+            b.Linux["timeOffsets"] = new JsonObject
+            {
+                ["boottime"] = new JsonObject { ["secs"] = 86400 * 365, ["nanosecs"] = 0 },
+                ["monotonic"] = new JsonObject { ["secs"] = 1000, ["nanosecs"] = 0 },
+            };
+            var id = NewId();
+            R.Create(b, id).Ok();
+            int pid = R.Pid(id);
+            var owners = Owners(pid);
+            Assert.True(owners.TryGetValue("time", out var owner) && owner == Inode(userNs),
+                $"time namespace is owned by {owners.GetValueOrDefault("time")}, not by the joined {userNs}");
+            Assert.Equal(["monotonic 1000 0", "boottime 31536000 0"],
+                Lines(File.ReadAllText($"/proc/{pid}/timens_offsets")).Select(l => string.Join(' ', Fields(l))).ToArray());
+            R.Start(id).Ok();
+            var lines = Lines(R.WaitForOutput(id, "time:"));
+            long hostUptime = long.Parse(File.ReadAllText("/proc/uptime").Split('.')[0]);
+            Assert.True(long.Parse(lines[0]) >= hostUptime + 86400 * 365 - 5, $"uptime inside: {lines[0]}, host: {hostUptime}");
+            Assert.NotEqual(HostNs("time"), lines[1]);
+            Assert.Equal(new FileInfo($"/proc/{pid}/ns/time").LinkTarget, lines[1]);
+            R.Delete(id, force: true).Ok();
+        }
+        finally { Stop(holder); }
+    }
+
+    [Fact]
     public void Rootless_SpecRootlessBundle_RunsAsAnOrdinaryUser()
     {
         string user = "rsit" + Guid.NewGuid().ToString("N")[..6];

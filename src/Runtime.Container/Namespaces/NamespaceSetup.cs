@@ -47,9 +47,10 @@ public sealed class NamespaceSetup : IDisposable
 
     /// <summary>
     /// With a user namespace joined by path: setns into it, fork the init into a new pid namespace if one is asked
-    /// for, then unshare the other new namespaces (cgroup stays for later: see InitPlanCompiler). Nothing otherwise.
+    /// for, then unshare the other new namespaces (cgroup stays for later: see InitPlanCompiler) and make a new time
+    /// namespace (<see cref="CompileOwnTimeNamespace"/>). Nothing otherwise.
     /// </summary>
-    public void CompileUserJoin(PlanBuilder plan)
+    public void CompileUserJoin(PlanBuilder plan, IReadOnlyDictionary<string, LinuxTimeOffset>? offsets)
     {
         if (!JoinFds.TryGetValue(NamespaceTypes.User, out int fd)) return;
         plan.Syscall("unable to join the user namespace (linux.namespaces)", Sys.setns, fd, Flags.CLONE_NEWUSER);
@@ -59,6 +60,45 @@ public sealed class NamespaceSetup : IDisposable
         long rest = CloneFlags & ~(Flags.CLONE_NEWPID | Flags.CLONE_NEWCGROUP | Flags.CLONE_NEWTIME);
         if (rest != 0)
             plan.Syscall("unable to create namespaces in the joined user namespace (linux.namespaces)", Sys.unshare, rest);
+        if (IsNew(NamespaceTypes.Time)) CompileOwnTimeNamespace(plan, offsets);
+    }
+
+    /// <summary>
+    /// A new time namespace made by the child itself, so that the joined user namespace owns it: unshare (which only
+    /// points the child's future children at it), the offsets written while nobody is in it yet, then setns into its
+    /// own time_for_children, which the kernel allows a single-threaded process. /proc is still the runtime's here.
+    /// </summary>
+    private static void CompileOwnTimeNamespace(PlanBuilder plan, IReadOnlyDictionary<string, LinuxTimeOffset>? offsets)
+    {
+        plan.Syscall("unable to create a time namespace in the joined user namespace (linux.namespaces)", Sys.unshare, Flags.CLONE_NEWTIME);
+        if (offsets is { Count: > 0 })
+        {
+            var text = System.Text.Encoding.ASCII.GetBytes(OffsetLines(offsets));
+            var file = plan.NewSlot();
+            plan.Syscall("unable to open /proc/self/timens_offsets (linux.timeOffsets)", Sys.openat, Flags.AT_FDCWD,
+                plan.String("/proc/self/timens_offsets"), Flags.O_WRONLY | Flags.O_CLOEXEC, result: file);
+            // One write: the kernel takes every line of it, and no second write is allowed once a process is inside.
+            plan.Syscall("unable to set the time offsets (linux.timeOffsets)", Sys.write, file, plan.Bytes(text), text.Length);
+            plan.Syscall("close", Sys.close, file);
+        }
+        var ns = plan.NewSlot();
+        plan.Syscall("unable to open the new time namespace (linux.namespaces)", Sys.openat, Flags.AT_FDCWD,
+            plan.String("/proc/self/ns/time_for_children"), Flags.O_RDONLY | Flags.O_CLOEXEC, result: ns);
+        plan.Syscall("unable to enter the new time namespace (linux.namespaces)", Sys.setns, ns, Flags.CLONE_NEWTIME);
+        plan.Syscall("close", Sys.close, ns);
+    }
+
+    /// <summary>timens_offsets' lines ("CLOCK SECS NANOSECS"); only the monotonic and boot clocks can be offset.</summary>
+    private static string OffsetLines(IReadOnlyDictionary<string, LinuxTimeOffset> offsets)
+    {
+        var lines = new System.Text.StringBuilder();
+        foreach (var (clock, offset) in offsets)
+        {
+            if (clock is not ("monotonic" or "boottime"))
+                throw new ContainerException($"linux.timeOffsets[\"{clock}\"]: only monotonic and boottime can be offset");
+            lines.Append(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{clock} {offset.Secs} {offset.Nanosecs}\n"));
+        }
+        return lines.ToString();
     }
 
     public static NamespaceSetup Open(IReadOnlyList<LinuxNamespace>? namespaces)
@@ -118,9 +158,8 @@ public sealed class NamespaceSetup : IDisposable
     {
         var list = new List<(int, long)>();
         if (JoinFds.TryGetValue(NamespaceTypes.Pid, out int pid)) list.Add((pid, Flags.CLONE_NEWPID));
-        if (IsNew(NamespaceTypes.Time) && JoinsUser)
-            throw new ContainerException("linux.namespaces: a new time namespace with a user namespace joined by path is not supported yet");
-        if (IsNew(NamespaceTypes.Time)) NewTimeNamespace(offsets);
+        // With a joined user namespace the child makes it (CompileUserJoin), so that namespace owns it.
+        if (IsNew(NamespaceTypes.Time)) { if (!JoinsUser) NewTimeNamespace(offsets); }
         else if (offsets is { Count: > 0 }) throw new ContainerException("linux.timeOffsets: needs a new time namespace");
         return list;
     }
@@ -132,15 +171,14 @@ public sealed class NamespaceSetup : IDisposable
     /// </summary>
     private static void NewTimeNamespace(IReadOnlyDictionary<string, LinuxTimeOffset>? offsets)
     {
+        string lines = offsets is { Count: > 0 } ? OffsetLines(offsets) : "";
         if (RawSyscall.Invoke(Sys.unshare, Flags.CLONE_NEWTIME) is long r and < 0)
             throw new ContainerException($"unable to create a time namespace (linux.namespaces): {Errno.Message((int)-r)}");
-        foreach (var (clock, offset) in offsets ?? new Dictionary<string, LinuxTimeOffset>())
+        // Per process, not per thread: this is the main thread, the thread-group leader.
+        if (lines.Length > 0)
         {
-            if (clock is not ("monotonic" or "boottime"))
-                throw new ContainerException($"linux.timeOffsets[\"{clock}\"]: only monotonic and boottime can be offset");
-            // Per process, not per thread: this is the main thread, the thread-group leader.
-            try { File.WriteAllText("/proc/self/timens_offsets", $"{clock} {offset.Secs} {offset.Nanosecs}\n"); }
-            catch (IOException e) { throw new ContainerException($"unable to set the {clock} offset (linux.timeOffsets): {e.Message}"); }
+            try { File.WriteAllText("/proc/self/timens_offsets", lines); }
+            catch (IOException e) { throw new ContainerException($"unable to set the time offsets (linux.timeOffsets): {e.Message}"); }
         }
     }
 

@@ -28,7 +28,7 @@ public static class InitPlanCompiler
         if (ctx.GoWriteFd >= 0) plan.Syscall("close", Sys.close, ctx.GoWriteFd);
         foreach (var fd in ctx.CloseInChild) plan.Syscall("close", Sys.close, fd);
         // A joined user namespace comes first, so the namespaces made after it are owned by it.
-        namespaces.CompileUserJoin(plan);
+        namespaces.CompileUserJoin(plan, spec.Linux?.TimeOffsets);
         plan.Syscall("unable to set the parent-death signal", Sys.prctl, Flags.PR_SET_PDEATHSIG, Flags.SIGKILL);
         CgroupJoinCompiler.Compile(plan, ctx.CgroupTaskFds);
         bool hooks = HasCreateHooks(spec);
