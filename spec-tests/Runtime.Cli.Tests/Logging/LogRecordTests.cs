@@ -45,6 +45,13 @@ public class LogRecordTests
         Assert.Equal(message, doc.RootElement.GetProperty("msg").GetString());
     }
 
+    [Fact]
+    public void ApostrophesAndNonAsciiAreWrittenAsTheyAre_AsGoWritesThem()
+    {
+        string line = Encoding.UTF8.GetString(LogRecordFormatter.FormatJson(LogLevel.Error, "unable to write 'cpu.max': café \"q\"", Sample));
+        Assert.Contains("\"msg\":\"unable to write 'cpu.max': café \\\"q\\\"\"", line);
+    }
+
     [Theory]
     [InlineData(0, "2026-11-23T18:56:15Z")]
     [InlineData(1_000_000, "2026-11-23T18:56:15.1Z")]

@@ -39,7 +39,8 @@ public static class LogRecordFormatter
     public static byte[] FormatJson(LogLevel level, string message, DateTime time)
     {
         var buffer = new ArrayBufferWriter<byte>(128 + message.Length);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // As Go writes it: quotes, non-ASCII and the like as they are (the default encoder makes ' into \u0027).
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteString("level", LevelName(level));
