@@ -1,7 +1,7 @@
 namespace Runtime.Integration.Tests.Harness;
 
-/// <summary>The --log-format json records of one invocation, decoded (runtimes escape differently: runc writes
-/// \" where .NET writes \u0022, so tests compare the decoded text).</summary>
+/// <summary>The --log-format json records of one invocation, decoded (JSON writers may escape the same text
+/// differently, e.g. &lt; as \u003c in Go and as is in runsharp, so tests compare the decoded text).</summary>
 public static class LogRecords
 {
     /// <summary>(level, msg) of every JSON line in the log; other lines are skipped.</summary>
