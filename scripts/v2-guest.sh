@@ -38,9 +38,10 @@ debian_kernel() {
     ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true
 }
 kernel=$(debian_kernel)
-if ! command -v qemu-system-x86_64 >/dev/null || [ -z "$kernel" ] || ! command -v cpio >/dev/null; then
-    echo "== installing qemu-system-x86, linux-image-amd64 and cpio"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends qemu-system-x86 linux-image-amd64 cpio >/dev/null
+if ! command -v qemu-system-x86_64 >/dev/null || [ -z "$kernel" ] || ! command -v cpio >/dev/null \
+    || ! command -v mkfs.ext4 >/dev/null || ! command -v modinfo >/dev/null; then
+    echo "== installing qemu-system-x86, linux-image-amd64, cpio, e2fsprogs and kmod"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends qemu-system-x86 linux-image-amd64 cpio e2fsprogs kmod >/dev/null
     kernel=$(debian_kernel)
 fi
 kver=${kernel#/boot/vmlinuz-}
