@@ -29,10 +29,44 @@ public class MountinfoParsingTests
     [Fact]
     public void A_mount_covering_the_whole_cgroup_tree_hides_it()
     {
-        var info = MountinfoSamples.Hybrid + "\n99 22 0:99 / /sys/fs/cgroup rw,relatime - cgroup2 cgroup2 rw\n";
+        // Mounted on top of the tmpfs that holds the v1 hierarchies (so that tmpfs is its parent).
+        var info = MountinfoSamples.Hybrid + "\n99 31 0:99 / /sys/fs/cgroup rw,relatime - cgroup2 cgroup2 rw\n";
         var host = CgroupHost.Parse(info);
         Assert.Equal(CgroupMode.Unified, host.Mode);
         Assert.Equal("/sys/fs/cgroup", host.Unified!.MountPoint);
+    }
+
+    [Fact]
+    public void A_mount_moved_under_a_later_one_is_visible_whatever_the_line_order()
+    {
+        // cgroup2 made first elsewhere (its line comes first), then moved onto the tmpfs mounted after it: the tmpfs
+        // is its parent, so it is inside the tmpfs, not under it.
+        const string info = """
+            22 1 8:1 / / rw,relatime - ext4 /dev/vda rw
+            50 60 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
+            60 22 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
+            61 60 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
+            """;
+        var host = CgroupHost.Parse(info);
+        Assert.Equal(CgroupMode.Hybrid, host.Mode);
+        Assert.Equal("/sys/fs/cgroup/unified", host.Unified!.MountPoint);
+        Assert.Equal("/sys/fs/cgroup/memory", host.V1Mount("memory")!.MountPoint);
+    }
+
+    [Fact]
+    public void A_mount_stacked_on_top_hides_the_one_below_whatever_the_line_order()
+    {
+        // The tmpfs over unified has the cgroup2 mount as its parent (mounted on top of it) but an earlier line.
+        const string info = """
+            22 1 8:1 / / rw,relatime - ext4 /dev/vda rw
+            31 22 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
+            40 41 0:99 / /sys/fs/cgroup/unified rw,relatime - tmpfs hide-unified rw
+            41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
+            42 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
+            """;
+        var host = CgroupHost.Parse(info);
+        Assert.Equal(CgroupMode.Legacy, host.Mode);
+        Assert.Null(host.Unified);
     }
 
     [Fact]

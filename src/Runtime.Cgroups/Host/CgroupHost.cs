@@ -43,18 +43,59 @@ public sealed class CgroupHost
         return Parse(text);
     }
 
-    /// <summary>Pure: builds the layout from mountinfo text.</summary>
-    private static bool IsCovered(List<string> mountPoints, int index)
+    /// <summary>One mountinfo line's place in the mount tree.</summary>
+    private readonly record struct MountPlace(int Id, int Parent, string MountPoint);
+
+    /// <summary>
+    /// Whether mount <paramref name="index"/> is out of sight: a mount was stacked on top of it (a child at its own
+    /// place), or its place cannot be reached (<see cref="PlaceReached"/>). The tree, not the lines' order, decides:
+    /// a mount moved under a later one has that one as its parent and stays visible.
+    /// </summary>
+    private static bool IsHidden(List<MountPlace> mounts, int index, Dictionary<int, bool> reached) =>
+        StackedOn(mounts, index) || !PlaceReached(mounts, index, reached, 0);
+
+    /// <summary>
+    /// Whether a path lookup reaches the mount's place: no sibling (same parent) sits at a place above it, or at its
+    /// own place with a later line; and its parent's place is reached, with nothing stacked on the parent (unless
+    /// this mount is what is stacked on it).
+    /// </summary>
+    private static bool PlaceReached(List<MountPlace> mounts, int index, Dictionary<int, bool> reached, int depth)
     {
-        string mine = mountPoints[index];
-        for (int j = index + 1; j < mountPoints.Count; j++)
+        if (reached.TryGetValue(index, out var known)) return known;
+        var mine = mounts[index];
+        bool ok = true;
+        for (int j = 0; j < mounts.Count && ok; j++)
         {
-            string later = mountPoints[j];
-            // A later "/" is left out: it shows up after pivot_root-style changes without covering anything we read.
-            if (later != "/" && (later == mine || mine.StartsWith(later + "/", StringComparison.Ordinal)))
-                return true;
+            var other = mounts[j];
+            if (j == index || other.Parent != mine.Parent || other.MountPoint.Length == 0) continue;
+            if (other.MountPoint == mine.MountPoint ? j > index
+                : mine.MountPoint.StartsWith(other.MountPoint.TrimEnd('/') + "/", StringComparison.Ordinal))
+                ok = false;
         }
+        int parent = mounts.FindIndex(m => m.Id == mine.Parent);
+        // Bounded: a malformed table with a parent cycle must not recurse forever.
+        if (ok && parent >= 0 && parent != index && depth < mounts.Count)
+            ok = PlaceReached(mounts, parent, reached, depth + 1) &&
+                 (mounts[parent].MountPoint == mine.MountPoint || !StackedOn(mounts, parent));
+        reached[index] = ok;
+        return ok;
+    }
+
+    /// <summary>Whether a mount was made on top of this one (a child at the same place).</summary>
+    private static bool StackedOn(List<MountPlace> mounts, int index)
+    {
+        var mine = mounts[index];
+        foreach (var other in mounts)
+            if (other.Parent == mine.Id && other.Id != mine.Id && other.MountPoint == mine.MountPoint) return true;
         return false;
+    }
+
+    private static MountPlace PlaceOf(string line)
+    {
+        var f = line.Split(' ');
+        int id = f.Length > 0 && int.TryParse(f[0], out var i) ? i : -1;
+        int parent = f.Length > 1 && int.TryParse(f[1], out var p) ? p : -1;
+        return new MountPlace(id, parent, f.Length > 4 ? Unescape(f[4]) : "");
     }
 
     public static CgroupHost Parse(string mountinfo)
@@ -62,20 +103,21 @@ public sealed class CgroupHost
         var v1 = new List<CgroupMount>();
         var cgroup2 = new List<CgroupMount>();
         var lines = mountinfo.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        var mountPoints = lines.Select(l => l.Split(' ')).Select(f => f.Length > 4 ? Unescape(f[4]) : "").ToList();
+        var places = lines.Select(PlaceOf).ToList();
+        var hidden = new Dictionary<int, bool>();
         for (int i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            // A mount that a later one covers (same place, or a place above it) is hidden: e.g. cgroup2 at
-            // /sys/fs/cgroup/unified under a tmpfs makes a hybrid host look like pure v1, as a private namespace may.
-            if (IsCovered(mountPoints, i))
-                continue;
             // id parent major:minor root mountpoint options [optional...] - fstype source superoptions
             var fields = line.Split(' ');
             int dash = fields.Length < 7 ? -1 : Array.IndexOf(fields, "-", 6);
             if (dash < 0 || dash + 3 > fields.Length)
                 continue;
             var fsType = fields[dash + 1];
+            // A mount that another one covers (at its place, or at a place above it) is hidden: e.g. cgroup2 at
+            // /sys/fs/cgroup/unified under a tmpfs makes a hybrid host look like pure v1, as a private namespace may.
+            if (fsType is not ("cgroup" or "cgroup2") || IsHidden(places, i, hidden))
+                continue;
             var root = Unescape(fields[3]);
             var mountPoint = Unescape(fields[4]);
             if (fsType == "cgroup2")
