@@ -120,6 +120,36 @@ public class ForegroundTests : IntegrationTest
     }
 
     [Fact]
+    public void Run_WithoutTty_ASignalBetweenTheStartAndTheWait_IsForwarded()
+    {
+        // strace holds the runtime 2 s at pidfd_open, which its wait loop calls first: a SIGTERM sent then must already
+        // be caught (runc catches signals before it starts the container). Caught too late, it killed the runtime (143)
+        // and left the container running; a TCG guest's slowness opened that window by itself.
+        var b = R.NewBundle().Sh("trap 'echo got-term; exit 42' TERM; echo ready; while :; do sleep 0.1; done");
+        var id = NewId();
+        string output = R.TempPath("fg-held.out");
+        string[] strace = ["strace", "-qq", "-o", "/dev/null", "-e", "trace=pidfd_open", "-e", "inject=pidfd_open:delay_enter=2000000"];
+        using var fg = ForegroundRuntime.OnFiles(R, R.RunArgs(b, id), "/dev/null", output, strace);
+        WaitForFile(output, "ready");
+        int runtime = TracedChild(fg.Pid);
+        R.TrackHostProcess(runtime);
+        Native.kill(runtime, SIGTERM);
+        Assert.Equal(42, fg.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains("got-term", File.ReadAllText(output));
+    }
+
+    /// <summary>The process strace (<paramref name="tracer"/>) started.</summary>
+    private static int TracedChild(int tracer)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        string children = "";
+        while (DateTime.UtcNow < deadline && (children = File.ReadAllText($"/proc/{tracer}/task/{tracer}/children").Trim()).Length == 0)
+            Thread.Sleep(20);
+        Assert.NotEmpty(children);
+        return int.Parse(children.Split(' ')[0]);
+    }
+
+    [Fact]
     public void Run_Foreground_ASignalLandingOnAnyRuntimeThread_IsForwarded()
     {
         // A process-directed signal may be taken by any thread of the runtime (runsharp's .NET runtime has a

@@ -51,11 +51,13 @@ public sealed unsafe class ForegroundRuntime : IDisposable
         return fg;
     }
 
-    /// <summary>Runs the runtime in a session of its own with no terminal: stdin, stdout and stderr are files.</summary>
-    public static ForegroundRuntime OnFiles(Runtime r, string[] args, string stdin, string stdout) =>
-        Start(r, args, $"<{Env.Q(stdin)} >{Env.Q(stdout)} 2>&1", -1);
+    /// <summary>Runs the runtime in a session of its own with no terminal: stdin, stdout and stderr are files.
+    /// <paramref name="prefix"/>: words the runtime's command line starts with (a tracer, say); <see cref="Pid"/> is
+    /// then the prefix's process.</summary>
+    public static ForegroundRuntime OnFiles(Runtime r, string[] args, string stdin, string stdout, IReadOnlyList<string>? prefix = null) =>
+        Start(r, args, $"<{Env.Q(stdin)} >{Env.Q(stdout)} 2>&1", -1, prefix);
 
-    private static ForegroundRuntime Start(Runtime r, string[] args, string redirections, int master)
+    private static ForegroundRuntime Start(Runtime r, string[] args, string redirections, int master, IReadOnlyList<string>? prefix = null)
     {
         string pidFile = r.TempPath("fg-" + Guid.NewGuid().ToString("N")[..8] + ".pid");
         // setsid: a new session, whose leader (sh, then the runtime it becomes) takes the pty opened by the
@@ -64,7 +66,7 @@ public sealed unsafe class ForegroundRuntime : IDisposable
         psi.ArgumentList.Add("-w");
         psi.ArgumentList.Add("/bin/sh");
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add($"echo $$ > {Env.Q(pidFile)}; exec {r.CommandLine(args)} {redirections}");
+        psi.ArgumentList.Add($"echo $$ > {Env.Q(pidFile)}; exec {string.Concat((prefix ?? []).Select(w => Env.Q(w) + " "))}{r.CommandLine(args)} {redirections}");
         var process = Process.Start(psi)!;
         r.TrackHostProcess(process.Id);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);

@@ -20,6 +20,9 @@ public static class ExecCommand
         bool detach = cmd.GetBool("detach");
         int pid;
         var exec = new ExecOperation(c.Store, c.Debug);
+        // Caught before the process starts, as in `run`. The process inherits the handler until its plan resets every
+        // signal, just before execve; a signal sent to it meanwhile comes back through the runtime, which sends it on.
+        using var signals = detach ? null : ForwardedSignals.Start(c.Debug);
         try
         {
             pid = exec.Run(new ExecOptions
@@ -47,6 +50,6 @@ public static class ExecCommand
         catch (Exception e) { return ErrorReporter.Fail(e, FailureExitCode); }
         if (detach) return 0;
         using var console = exec.Console;
-        return Posix.ExitCodeOf(ForegroundWait.Run(pid, console, c.Debug));
+        return Posix.ExitCodeOf(ForegroundWait.Run(pid, console, c.Debug, signals));
     }
 }

@@ -19,6 +19,10 @@ public static class RunCommand
         var create = new CreateOperation(c.Store, c.Debug, c.Warn);
         var record = create.Run(CreateCommand.Options(c, detached: detach));
         using var console = create.Console;
+        // In the foreground, signals are caught from before the start (as runc does): one that came between the start
+        // and the wait loop would otherwise kill the runtime and leave the container running. After create, so the
+        // init, already forked, keeps the handlers it had.
+        using var signals = detach ? null : ForwardedSignals.Start(c.Debug);
         try
         {
             ops.Start(record.Id);
@@ -30,7 +34,7 @@ public static class RunCommand
         }
         if (detach) return 0;
 
-        int code = Posix.ExitCodeOf(ForegroundWait.Run(record.Pid, console, c.Debug));
+        int code = Posix.ExitCodeOf(ForegroundWait.Run(record.Pid, console, c.Debug, signals));
         if (!cmd.GetBool("keep")) ops.Delete(record.Id, force: true);
         return code;
     }

@@ -13,8 +13,9 @@ namespace Runsharp.Container.Foreground;
 /// </summary>
 public static unsafe class ForegroundWait
 {
-    /// <summary>Returns the process's wait status.</summary>
-    public static int Run(int pid, ForegroundConsole? console, Action<string>? debug = null)
+    /// <summary>Returns the process's wait status. <paramref name="caught"/>: the handlers the caller installed before
+    /// the process started (so that no signal in between kills the runtime instead); installed here otherwise.</summary>
+    public static int Run(int pid, ForegroundConsole? console, Action<string>? debug = null, ForwardedSignals? caught = null)
     {
         int pidfd = Posix.PidfdOpen(pid);
         if (pidfd < 0)
@@ -24,7 +25,8 @@ public static unsafe class ForegroundWait
             debug?.Invoke($"pidfd_open: {Errno.Message(-pidfd)}; waiting without forwarding signals");
             return Posix.WaitPid(pid, 0).Status;
         }
-        using var signals = ForwardedSignals.Start(debug);
+        using var own = caught is null ? ForwardedSignals.Start(debug) : null;
+        var signals = caught ?? own!;
         var relay = console is { Master: >= 0 } ? new TtyRelay(console.Master) : null;
         try
         {
