@@ -11,8 +11,8 @@
 #     cgroup_filter below; "all" runs every integration test), against bin/runsharp, with RUNSHARP_IT_SLOW
 #     stretching the harness's waits (V2_GUEST_SLOW, default 4: TCG is that much slower, and more);
 #   - the Runtime.Cgroups unit tests (the real-cgroup ones run on v2 there; the hybrid-only ones skip);
-#   - with V2_GUEST_ENGINES=1, the engine suite too (containerd, podman and dockerd on a pure v2 host; not part of
-#     make test, for time).
+#   - with V2_GUEST_ENGINES=1, the engine suite too (containerd, podman and dockerd on a pure v2 host; scripts/test.sh,
+#     and so make test, sets it).
 # Prints each run's counts and a closing "v2-guest: N passed, N failed, N skipped"; exits 0 when all passed.
 # Needs root (9p export of /). Environment: V2_GUEST_TIMEOUT (seconds, default 3600), V2_GUEST_MEM (MB, 4096),
 # V2_GUEST_CPUS (2), V2_GUEST_KEEP=1 keeps the work dir (logs) under /tmp, V2_GUEST_VERBOSE=1 shows the console.
