@@ -381,7 +381,7 @@ mkdir -p "$OUT"
     echo
     echo "## Machine and versions"
     echo "- $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r), $(nproc) CPUs ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
-    echo "- cgroups: host is hybrid (v1 controllers + cgroup2 at /sys/fs/cgroup/unified); the harness runs in a private mount namespace where the cgroup2 mount is unmounted and a tmpfs is put in its place, so all three runtimes run on pure v1 (unmounted rather than only covered: runsharp picks its cgroup mounts from /proc/self/mountinfo, which still lists a covered mount, and then fails writing cgroup.procs under the tmpfs)"
+    echo "- cgroups: host is hybrid (v1 controllers + cgroup2 at /sys/fs/cgroup/unified); the harness runs in a private mount namespace where the cgroup2 mount is unmounted and a tmpfs is put in its place, so all three runtimes run on pure v1 (crun 1.8.1 refuses hybrid hosts; unmounted rather than only covered, so every runtime's mountinfo shows a plain v1 host)"
     versions
     echo
     echo "Bundle: \`runc spec\` template (namespaces pid, network, ipc, uts, mount; read-only root; 3 capabilities;"
