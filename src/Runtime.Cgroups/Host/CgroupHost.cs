@@ -90,9 +90,9 @@ public sealed class CgroupHost
         return false;
     }
 
-    private static MountPlace PlaceOf(string line)
+    /// <summary>id, parent id and mount point of one line's fields.</summary>
+    private static MountPlace PlaceOf(string[] f)
     {
-        var f = line.Split(' ');
         int id = f.Length > 0 && int.TryParse(f[0], out var i) ? i : -1;
         int parent = f.Length > 1 && int.TryParse(f[1], out var p) ? p : -1;
         return new MountPlace(id, parent, f.Length > 4 ? Unescape(f[4]) : "");
@@ -102,24 +102,23 @@ public sealed class CgroupHost
     {
         var v1 = new List<CgroupMount>();
         var cgroup2 = new List<CgroupMount>();
-        var lines = mountinfo.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        // id parent major:minor root mountpoint options [optional...] - fstype source superoptions
+        var lines = mountinfo.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Select(l => l.Split(' ')).ToList();
         var places = lines.Select(PlaceOf).ToList();
-        var hidden = new Dictionary<int, bool>();
+        var reached = new Dictionary<int, bool>();
         for (int i = 0; i < lines.Count; i++)
         {
-            var line = lines[i];
-            // id parent major:minor root mountpoint options [optional...] - fstype source superoptions
-            var fields = line.Split(' ');
+            var fields = lines[i];
             int dash = fields.Length < 7 ? -1 : Array.IndexOf(fields, "-", 6);
             if (dash < 0 || dash + 3 > fields.Length)
                 continue;
             var fsType = fields[dash + 1];
             // A mount that another one covers (at its place, or at a place above it) is hidden: e.g. cgroup2 at
             // /sys/fs/cgroup/unified under a tmpfs makes a hybrid host look like pure v1, as a private namespace may.
-            if (fsType is not ("cgroup" or "cgroup2") || IsHidden(places, i, hidden))
+            if (fsType is not ("cgroup" or "cgroup2") || IsHidden(places, i, reached))
                 continue;
             var root = Unescape(fields[3]);
-            var mountPoint = Unescape(fields[4]);
+            var mountPoint = places[i].MountPoint;
             if (fsType == "cgroup2")
             {
                 cgroup2.Add(new CgroupMount(mountPoint, root, []));
